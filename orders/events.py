@@ -1,0 +1,30 @@
+"""One small factory per timeline event, so timeline rows are written the same way everywhere."""
+from .models import Order, OrderEvent, Payment
+
+
+def order_placed_event(*, order: Order, user) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, actor=user
+    )
+
+
+def status_changed_event(*, order: Order, user, from_status: str, note: str = "", data=None) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.STATUS_CHANGED,
+        from_status=from_status,
+        to_status=order.status,
+        actor=user,
+        note=note,
+        data=data or {},
+    )
+
+
+def payment_registered_event(*, order: Order, user, payment: Payment) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.PAYMENT_REGISTERED,
+        actor=user,
+        note=payment.reference,
+        data={"payment_id": payment.pk, "amount": str(payment.amount), "paid": order.is_paid},
+    )

@@ -1,0 +1,375 @@
+"""Every change of an order's status or payment status happens here, and only here.
+
+Each move runs in one transaction: lock the order row, check the move against the
+transition table and the payment gate, save, append a timeline event, then send the
+signal (inside the transaction, so the notification outbox commits with the change).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from carriers.models import Carrier
+
+from . import events, signals
+from .models import (
+    FulfillmentMethod,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+)
+
+
+class TransitionNotAllowed(Exception):
+    """A move the order's state or payment forbids. `code` is stable; `str()` is for people."""
+
+    def __init__(self, code: str, message):
+        self.code = code
+        self.message = message
+        super().__init__(str(message))
+
+    def __str__(self):
+        return str(self.message)
+
+
+# The allowed moves, as data (one place to read them, one place that checks them).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING: frozenset({Status.ACCEPTED, Status.CANCELLED}),
+    Status.ACCEPTED: frozenset({Status.PREPARING, Status.CANCELLED}),
+    Status.PREPARING: frozenset({Status.SHIPPED, Status.READY_FOR_PICKUP, Status.CANCELLED}),
+    Status.SHIPPED: frozenset({Status.FINALIZED, Status.CANCELLED}),
+    Status.READY_FOR_PICKUP: frozenset({Status.FINALIZED, Status.CANCELLED}),
+    Status.FINALIZED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+# Moves by name (the service function that makes each) and the status each reaches.
+MOVES: dict[str, str] = {
+    "accept": Status.ACCEPTED,
+    "start_preparation": Status.PREPARING,
+    "ship": Status.SHIPPED,
+    "mark_ready_for_pickup": Status.READY_FOR_PICKUP,
+    "finalize": Status.FINALIZED,
+    "cancel": Status.CANCELLED,
+}
+
+# Payment methods that must be paid before the order is accepted.
+PAID_BEFORE_ACCEPT = frozenset({PaymentMethod.TRANSFER, PaymentMethod.PAYMENT_LINK, PaymentMethod.ONLINE})
+
+ACCEPT_UNPAID_REASONS = {
+    PaymentMethod.TRANSFER: _("Transfer orders can be accepted once the payment is registered."),
+    PaymentMethod.PAYMENT_LINK: _("Payment link orders can be accepted once the payment is registered."),
+    PaymentMethod.ONLINE: _("Online orders can be accepted once the payment gateway reports the payment."),
+}
+FINALIZE_UNPAID_REASONS = {
+    PaymentMethod.CASH_ON_DELIVERY: _(
+        "Cash on delivery orders can be finalized once the collected payment is registered."
+    ),
+}
+MOVE_REFUSED_REASONS = {
+    Status.ACCEPTED: _("Only pending orders can be accepted; this one is %(status)s."),
+    Status.PREPARING: _("Only accepted orders can start preparation; this one is %(status)s."),
+    Status.SHIPPED: _("Only orders in preparation can be shipped; this one is %(status)s."),
+    Status.READY_FOR_PICKUP: _("Only orders in preparation can be marked ready for pickup; this one is %(status)s."),
+    Status.FINALIZED: _("Only shipped or ready-for-pickup orders can be finalized; this one is %(status)s."),
+    Status.CANCELLED: _("A %(status)s order cannot be cancelled."),
+}
+
+
+def check_move(order: Order, to_status: str) -> None:
+    """Raise TransitionNotAllowed if `order` may not move to `to_status` now.
+
+    The single place where the lifecycle and its payment gates are decided; the admin's
+    buttons and the API ask it too. Inputs of the move itself (carrier, tracking code,
+    reason) are checked by the move.
+    """
+    if to_status not in TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(
+            "invalid_transition",
+            MOVE_REFUSED_REASONS[to_status] % {"status": Status(order.status).label.lower()},
+        )
+    if to_status == Status.SHIPPED and order.fulfillment_method != FulfillmentMethod.CARRIER:
+        raise TransitionNotAllowed(
+            "not_a_carrier_order",
+            _("Pickup and to-be-agreed orders are never shipped: mark them ready for pickup."),
+        )
+    if to_status == Status.READY_FOR_PICKUP and order.fulfillment_method == FulfillmentMethod.CARRIER:
+        raise TransitionNotAllowed(
+            "carrier_order",
+            _("Carrier orders are shipped with a tracking code, not marked ready for pickup."),
+        )
+    if order.is_paid:
+        return
+    if to_status == Status.ACCEPTED and order.payment_method in PAID_BEFORE_ACCEPT:
+        raise TransitionNotAllowed("payment_required", ACCEPT_UNPAID_REASONS[order.payment_method])
+    if to_status == Status.FINALIZED:
+        raise TransitionNotAllowed(
+            "payment_required",
+            FINALIZE_UNPAID_REASONS.get(order.payment_method, _("Orders can be finalized once they are paid.")),
+        )
+
+
+def allowed_moves(order: Order) -> dict[str, str | None]:
+    """Each move's name mapped to None when allowed now, else the human reason it is not."""
+    result = {}
+    for move, to_status in MOVES.items():
+        try:
+            check_move(order, to_status)
+        except TransitionNotAllowed as refused:
+            result[move] = str(refused)
+        else:
+            result[move] = None
+    return result
+
+
+@dataclass(frozen=True)
+class NextAction:
+    code: str
+    label: Any
+
+
+def next_action(order: Order) -> NextAction | None:
+    """What the staff must do now, derived from the state (never stored)."""
+    if order.status in (Status.FINALIZED, Status.CANCELLED):
+        return None
+    if order.status == Status.PENDING:
+        if order.payment_method in PAID_BEFORE_ACCEPT and not order.is_paid:
+            return NextAction("await_payment", _("Waiting for payment"))
+        return NextAction("accept", _("Accept"))
+    if order.status == Status.ACCEPTED:
+        return NextAction("prepare", _("Prepare"))
+    if order.status == Status.PREPARING:
+        if order.fulfillment_method == FulfillmentMethod.CARRIER:
+            return NextAction("ship", _("Ship"))
+        return NextAction("ready_for_pickup", _("Mark ready for pickup"))
+    if order.status == Status.READY_FOR_PICKUP:
+        return NextAction("await_pickup", _("Waiting for the customer to pick up"))
+    if not order.is_paid:
+        return NextAction("collect_and_finalize", _("Collect cash and finalize"))
+    return NextAction("finalize", _("Finalize once delivered"))
+
+
+# --- moves -----------------------------------------------------------------------------------
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _move(order: Order, to_status: str, *, by, note: str = "", data=None, notify_customer: bool,
+          extra_fields: tuple[str, ...] = (), apply=None) -> Order:
+    locked = _lock(order)
+    check_move(locked, to_status)
+    if apply is not None:
+        apply(locked)
+    from_status = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at", *extra_fields])
+    events.status_changed_event(order=locked, user=by, from_status=from_status, note=note, data=data)
+    signals.order_status_changed.send(
+        sender=Order, order=locked, from_status=from_status, to_status=to_status, by=by,
+        notify_customer=notify_customer,
+    )
+    return locked
+
+
+@transaction.atomic
+def accept(order: Order, *, by, notify_customer: bool = True) -> Order:
+    return _move(order, Status.ACCEPTED, by=by, notify_customer=notify_customer)
+
+
+@transaction.atomic
+def start_preparation(order: Order, *, by, notify_customer: bool = True) -> Order:
+    return _move(order, Status.PREPARING, by=by, notify_customer=notify_customer)
+
+
+@transaction.atomic
+def ship(order: Order, *, by, carrier: Carrier, tracking_code: str, notify_customer: bool = True) -> Order:
+    """Ship with an active carrier and a tracking code in that carrier's format."""
+    if carrier is None:
+        raise ValidationError({"carrier": _("Choose the carrier.")}, code="carrier_required")
+    if not carrier.active:
+        raise ValidationError(
+            {"carrier": _("%(carrier)s is not an active carrier.") % {"carrier": carrier.name}}, code="carrier_inactive"
+        )
+    try:
+        code = carrier.clean_tracking_code(tracking_code)
+    except ValidationError as error:
+        raise ValidationError({"tracking_code": error.error_list}) from error
+
+    def apply(locked: Order) -> None:
+        locked.carrier = carrier
+        locked.tracking_code = code
+
+    return _move(
+        order, Status.SHIPPED, by=by, notify_customer=notify_customer,
+        data={"carrier": carrier.code, "tracking_code": code},
+        extra_fields=("carrier", "tracking_code"), apply=apply,
+    )
+
+
+@transaction.atomic
+def mark_ready_for_pickup(order: Order, *, by, notify_customer: bool = True) -> Order:
+    return _move(order, Status.READY_FOR_PICKUP, by=by, notify_customer=notify_customer)
+
+
+@transaction.atomic
+def finalize(order: Order, *, by, notify_customer: bool = True) -> Order:
+    return _move(order, Status.FINALIZED, by=by, notify_customer=notify_customer)
+
+
+@transaction.atomic
+def cancel(order: Order, *, by, reason: str, notify_customer: bool = True) -> Order:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the order is cancelled.")}, code="reason_required")
+    return _move(order, Status.CANCELLED, by=by, note=reason, notify_customer=notify_customer)
+
+
+def _to_amount(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: _("Enter an amount such as 1500.00.")}, code="invalid") from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+        raise ValidationError({field: _("Enter an amount with at most two decimals.")}, code="invalid")
+    return amount
+
+
+@transaction.atomic
+def register_payment(order: Order, *, by, amount, reference: str = "", proof=None,
+                     notify_customer: bool = True) -> Payment:
+    """Record a payment (amount, reference and/or proof); the order is paid once payments cover its total."""
+    amount = _to_amount(amount, "amount")
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be greater than zero.")}, code="min_value")
+    locked = _lock(order)
+    if locked.status == Status.CANCELLED:
+        raise TransitionNotAllowed("order_cancelled", _("Cancelled orders cannot receive payments."))
+    if locked.is_paid:
+        raise TransitionNotAllowed("already_paid", _("This order is already paid."))
+    payment = Payment(order=locked, amount=amount, reference=(reference or "").strip(), recorded_by=by)
+    if proof is not None:
+        payment.proof = proof
+    payment.full_clean()
+    payment.save()
+    paid_total = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    became_paid = paid_total >= locked.total
+    if became_paid:
+        locked.payment_status = PaymentStatus.PAID
+        locked.save(update_fields=["payment_status", "updated_at"])
+    events.payment_registered_event(order=locked, user=by, payment=payment)
+    signals.payment_received.send(
+        sender=Order, order=locked, payment=payment, became_paid=became_paid, by=by,
+        notify_customer=notify_customer,
+    )
+    return payment
+
+
+@transaction.atomic
+def place_order(
+    *,
+    by,
+    customer_name: str,
+    payment_method: str,
+    fulfillment_method: str,
+    currency: str,
+    lines: list[dict],
+    shipping_cost=Decimal("0"),
+    customer_email: str = "",
+    customer_phone: str = "",
+    language: str = "es",
+    city: str = "",
+    address: str = "",
+    pickup_point: str = "",
+    storefront=None,
+    external_id: str = "",
+    payment: dict | None = None,
+    notify_customer: bool = True,
+) -> Order:
+    """Record a new order with its lines (and a payment already taken online, if any).
+
+    Raises ValidationError with one message per field for bad input; saves nothing then.
+    """
+    errors: dict[str, list] = {}
+    order = Order(
+        storefront=storefront,
+        external_id=external_id or "",
+        customer_name=(customer_name or "").strip(),
+        customer_email=(customer_email or "").strip(),
+        customer_phone=customer_phone or "",
+        language=language,
+        fulfillment_method=fulfillment_method,
+        city=(city or "").strip(),
+        address=(address or "").strip(),
+        pickup_point=(pickup_point or "").strip(),
+        payment_method=payment_method,
+        currency=(currency or "").upper(),
+    )
+    try:
+        order.shipping_cost = _to_amount(shipping_cost, "shipping_cost")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if fulfillment_method == FulfillmentMethod.CARRIER and not order.address:
+        errors.setdefault("address", []).append(_("Carrier orders need a delivery address."))
+    if fulfillment_method == FulfillmentMethod.PICKUP and not order.pickup_point:
+        errors.setdefault("pickup_point", []).append(_("Pickup orders need the pickup point."))
+
+    order_lines: list[OrderLine] = []
+    if not lines:
+        errors.setdefault("lines", []).append(_("An order needs at least one line."))
+    for number, data in enumerate(lines or [], start=1):
+        line = OrderLine(
+            order=order, sku=(data.get("sku") or "").strip(), name=(data.get("name") or "").strip(),
+            quantity=data.get("quantity"),
+        )
+        try:
+            line.unit_price = _to_amount(data.get("unit_price"), "unit_price")
+            line.line_total = line.unit_price * int(line.quantity or 0)
+            line.full_clean(exclude=["order"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    errors.setdefault("lines", []).append(
+                        _("Line %(number)s, %(field)s: %(message)s")
+                        % {"number": number, "field": field, "message": message}
+                    )
+        except (TypeError, ValueError):
+            errors.setdefault("lines", []).append(
+                _("Line %(number)s: the quantity must be a whole number.") % {"number": number}
+            )
+        order_lines.append(line)
+
+    if not errors:
+        order.lines_total = sum((line.line_total for line in order_lines), Decimal("0"))
+        order.total = order.lines_total + order.shipping_cost
+    try:
+        order.full_clean(exclude=["storefront", "carrier"] + list(errors))
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    order.save()
+    for line in order_lines:
+        line.order = order
+    OrderLine.objects.bulk_create(order_lines)
+    events.order_placed_event(order=order, user=by)
+    signals.order_placed.send(sender=Order, order=order, by=by, notify_customer=notify_customer)
+    if payment:
+        register_payment(
+            order, by=by, amount=payment.get("amount"), reference=payment.get("reference", ""),
+            notify_customer=notify_customer,
+        )
+        order.refresh_from_db()
+    return order

@@ -1,0 +1,15 @@
+"""Signals the orders app sends, explicitly, from orders/services.py only.
+
+They are sent inside the transaction that made the change, after it is saved, so a
+receiver's writes (the notification outbox) commit or roll back with the change.
+"""
+from django.dispatch import Signal
+
+# order_placed(sender, order, by): a new order was recorded.
+order_placed = Signal()
+
+# order_status_changed(sender, order, from_status, to_status, by, notify_customer)
+order_status_changed = Signal()
+
+# payment_received(sender, order, payment, became_paid, by, notify_customer)
+payment_received = Signal()
