@@ -41,6 +41,7 @@ def storefront(name="Tienda Nube Demo", platform="tiendanube"):
 class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     customer_name = "María Pérez"
     customer_email = factory.Sequence(lambda n: f"cliente{n}@example.com")
