@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class Storefront(models.Model):
@@ -41,3 +42,22 @@ class Storefront(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StorefrontAPIKey(AbstractAPIKey):
+    """A key a storefront authenticates with (`Authorization: Api-Key <key>`).
+
+    Only a hash is stored; the key itself is shown once, when created. A storefront may
+    hold several keys so they can be rotated; a revoked key stops working at once.
+    """
+
+    storefront = models.ForeignKey(
+        Storefront, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("storefront"),
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
