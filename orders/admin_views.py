@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel import localedata
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -150,10 +151,16 @@ def order_buttons(request, order: Order) -> list[Button]:
 
 
 def money(order: Order, amount) -> str:
-    """An amount in the order's currency, written the way the staff member's language writes it."""
+    """An amount in the order's currency, written the way the staff member's language writes it.
+
+    Where the language is spoken in the currency's country, that country's way is used:
+    pesos read "$11.500,00" to Argentine staff, reais "R$ 11.500,00" to Brazilian staff.
+    """
     if amount is None:
         return ""
-    return order.format_money(amount, language=get_language())
+    language = (get_language() or "es").split("-")[0].lower()
+    regional = f"{language}_{order.currency[:2].upper()}"
+    return order.format_money(amount, language=regional if localedata.exists(regional) else language)
 
 
 def person_label(user) -> str:
