@@ -4,6 +4,9 @@ from . import views
 
 app_name = "timeline"
 urlpatterns = [
+    path("o/sw.js", views.service_worker, name="service-worker"),
     path("o/<str:token>/", views.order_timeline, name="order"),
+    path("o/<str:token>/push/subscribe/", views.push_subscribe, name="push-subscribe"),
+    path("o/<str:token>/push/unsubscribe/", views.push_unsubscribe, name="push-unsubscribe"),
     path("t/<str:token>/", views.track, name="track"),
 ]

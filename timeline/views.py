@@ -1,9 +1,242 @@
-from django.http import Http404
+"""The customer's public pages: the order timeline, the tracking redirect and web push opt-in.
+
+The token in the address is the only key: 256 random bits (Order.public_token). A malformed,
+tampered or unknown token gets the very same small 404, whatever DEBUG says, so nobody can
+tell one from another or enumerate orders.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from notifications.models import PushSubscription
+from orders.models import Order, OrderEvent, Status
+
+from .progress import build_progress, payment_message
+from .push import InvalidSubscription, clean_endpoint, clean_subscription
+from .ratelimit import rate_limited
+
+# Tokens are base64url; 22 characters are 128 bits, new ones have 43 (256 bits).
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+MAX_JSON_BODY = 4096
+MAX_PUSH_DEVICES_PER_ORDER = 10
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "timeline" / "sw.js"
 
 
+def _find_order(token: str, queryset):
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    try:
+        return queryset.get(public_token=token)
+    except Order.DoesNotExist:
+        return None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _content_security_policy(static_url: str, logo_url: str) -> str:
+    assets = " ".join(filter(None, ["'self'", _origin(static_url)]))
+    images = " ".join(filter(None, [assets, _origin(logo_url), "data:"]))
+    return (
+        f"default-src 'none'; script-src {assets}; style-src {assets}; img-src {images}; "
+        "connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def _private(response: HttpResponse, *, html: bool = True) -> HttpResponse:
+    """Headers of every public page: not indexed, not kept by shared caches, no token in Referer."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    # The address holds the token: never send it to the carrier or any other site.
+    response["Referrer-Policy"] = "no-referrer"
+    if html:
+        response["Content-Security-Policy"] = _content_security_policy(settings.STATIC_URL, settings.STORE_LOGO_URL)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def not_found(request=None) -> HttpResponse:
+    """The one 404 of these pages, in the browser's language, the same for every bad token."""
+    body = render_to_string("timeline/not_found.html", {"store_name": settings.STORE_NAME})
+    return _private(HttpResponseNotFound(body))
+
+
+def _language_for(order: Order) -> str:
+    """The order's language; if the project does not speak it, the one LocaleMiddleware chose
+    from the browser's Accept-Language (or the default)."""
+    try:
+        return translation.get_supported_language_variant(order.language or "")
+    except LookupError:
+        return translation.get_language()
+
+
+@require_safe
+@rate_limited("page")
 def order_timeline(request, token):
-    raise Http404
+    order = _find_order(token, Order.objects.select_related("carrier"))
+    if order is None:
+        return not_found(request)
+    events = list(
+        order.events.filter(
+            kind__in=[OrderEvent.Kind.PLACED, OrderEvent.Kind.STATUS_CHANGED, OrderEvent.Kind.PAYMENT_REGISTERED]
+        ).only("kind", "from_status", "to_status", "data", "created_at", "order_id")
+    )
+    lines = list(order.lines.only("name", "quantity", "order_id"))
+    is_open = order.status not in (Status.FINALIZED, Status.CANCELLED)
+    shipped = (
+        order.status in (Status.SHIPPED, Status.FINALIZED) and order.carrier_id is not None and bool(order.tracking_code)
+    )
+    sw_url = reverse("timeline:service-worker")
+
+    with translation.override(_language_for(order)):
+        context = {
+            "store_name": settings.STORE_NAME,
+            "store_logo_url": settings.STORE_LOGO_URL,
+            "order": order,
+            "first_name": order.customer_first_name,
+            "progress": build_progress(order, events),
+            "payment": payment_message(order),
+            "total": order.format_money(order.total, translation.get_language()),
+            "lines": lines,
+            "shipped": shipped,
+            "tracking_redirect_url": reverse("timeline:track", args=[order.public_token]) if shipped else "",
+            "offer_push": bool(settings.VAPID_PUBLIC_KEY) and is_open,
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+            "service_worker_url": sw_url,
+            "service_worker_scope": sw_url.rsplit("/", 1)[0] + "/",
+            "subscribe_url": reverse("timeline:push-subscribe", args=[order.public_token]),
+            "unsubscribe_url": reverse("timeline:push-unsubscribe", args=[order.public_token]),
+        }
+        response = render(request, "timeline/order.html", context)
+        return _private(response)
 
 
+@require_safe
+@rate_limited("track")
 def track(request, token):
-    raise Http404
+    """Count the click and send the customer to the carrier's page for this order's code.
+
+    The destination is built only from the order's carrier and tracking code: nothing in
+    the request can change it.
+    """
+    order = _find_order(token, Order.objects.select_related("carrier"))
+    if order is None or order.carrier is None or not order.tracking_code:
+        return not_found(request)
+    destination = order.carrier.tracking_url(order.tracking_code)
+    if request.method == "GET":  # a HEAD is a link preview, not a customer
+        now = timezone.now()
+        Order.objects.filter(pk=order.pk).update(
+            tracking_clicks=F("tracking_clicks") + 1,
+            tracking_first_clicked_at=Coalesce(F("tracking_first_clicked_at"), Value(now)),
+            tracking_last_clicked_at=Value(now),
+        )
+    return _private(HttpResponseRedirect(destination), html=False)
+
+
+@require_safe
+def service_worker(request):
+    """The push service worker, served under /o/ so that its scope covers every timeline page."""
+    response = HttpResponse(_service_worker_source(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = request.path.rsplit("/", 1)[0] + "/"
+    return response
+
+
+@lru_cache(maxsize=1)
+def _service_worker_source() -> bytes:
+    return SERVICE_WORKER.read_bytes()
+
+
+# --- web push opt-in ------------------------------------------------------------------------
+#
+# CSRF: these two endpoints are csrf_exempt on purpose. CSRF protection guards requests that
+# ride on ambient credentials (a session cookie); here there are none: the page sets no cookie
+# and the only credential is the token in the address, a capability that a forging site does
+# not have (and whoever has it can call the endpoint directly anyway). What is left to stop is
+# a cross-site page making a visitor's browser post: we accept only `Content-Type:
+# application/json`, which a cross-site form cannot send and a cross-site fetch can send only
+# after a CORS preflight that we never answer. Putting a CSRF token in the page instead would
+# set a cookie on every visitor of a public page for no gain.
+
+
+def _json_body(request):
+    if request.content_type != "application/json" or len(request.body) > MAX_JSON_BODY:
+        raise InvalidSubscription("invalid_request")
+    try:
+        return json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidSubscription("invalid_json") from None
+
+
+def _bad_request(error: InvalidSubscription) -> JsonResponse:
+    return _private(JsonResponse({"error": error.code}, status=400), html=False)
+
+
+@csrf_exempt
+@require_POST
+@rate_limited("push")
+def push_subscribe(request, token):
+    """Store this browser's push subscription for the order (idempotent)."""
+    order = _find_order(token, Order.objects.only("pk", "public_token"))
+    if order is None:
+        return not_found(request)
+    try:
+        subscription = clean_subscription(_json_body(request))
+    except InvalidSubscription as error:
+        return _bad_request(error)
+
+    existing = PushSubscription.objects.filter(order=order, endpoint=subscription.endpoint)
+    if not existing.exists() and order.push_subscriptions.count() >= MAX_PUSH_DEVICES_PER_ORDER:
+        return _bad_request(InvalidSubscription("too_many_devices"))
+    values = {
+        "p256dh": subscription.p256dh,
+        "auth": subscription.auth,
+        "user_agent": request.headers.get("User-Agent", "")[:300],
+    }
+    try:
+        _, created = PushSubscription.objects.update_or_create(
+            order=order, endpoint=subscription.endpoint, defaults=values
+        )
+    except IntegrityError:  # the same browser asked twice at once: the other request stored it
+        existing.update(**values)
+        created = False
+    return _private(JsonResponse({"subscribed": True}, status=201 if created else 200), html=False)
+
+
+@csrf_exempt
+@require_POST
+@rate_limited("push")
+def push_unsubscribe(request, token):
+    """Forget this browser's push subscription for the order (idempotent)."""
+    order = _find_order(token, Order.objects.only("pk", "public_token"))
+    if order is None:
+        return not_found(request)
+    try:
+        data = _json_body(request)
+        endpoint = clean_endpoint(data.get("endpoint") if isinstance(data, dict) else None)
+    except InvalidSubscription as error:
+        return _bad_request(error)
+    PushSubscription.objects.filter(order=order, endpoint=endpoint).delete()
+    return _private(JsonResponse({"subscribed": False}), html=False)

@@ -1,0 +1,133 @@
+"""What the customer's timeline page says, derived from the order and its events."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import pgettext_lazy
+
+from orders.models import FulfillmentMethod, OrderEvent, PaymentMethod, Status
+
+DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
+
+STEP_LABELS = {
+    Status.PENDING: pgettext_lazy("order timeline step", "Order received"),
+    Status.ACCEPTED: pgettext_lazy("order timeline step", "Accepted"),
+    Status.PREPARING: pgettext_lazy("order timeline step", "Preparing"),
+    Status.SHIPPED: pgettext_lazy("order timeline step", "Shipped"),
+    Status.READY_FOR_PICKUP: pgettext_lazy("order timeline step", "Ready for pickup"),
+    Status.FINALIZED: pgettext_lazy("order timeline step", "Finalized"),
+    Status.CANCELLED: pgettext_lazy("order timeline step", "Cancelled"),
+}
+
+CARRIER_PATH = (Status.PENDING, Status.ACCEPTED, Status.PREPARING, Status.SHIPPED, Status.FINALIZED)
+PICKUP_PATH = (Status.PENDING, Status.ACCEPTED, Status.PREPARING, Status.READY_FOR_PICKUP, Status.FINALIZED)
+
+# What is pending about the payment, in the customer's words.
+UNPAID_MESSAGES = {
+    PaymentMethod.TRANSFER: pgettext_lazy("order timeline payment", "We are waiting for your transfer"),
+    PaymentMethod.PAYMENT_LINK: pgettext_lazy("order timeline payment", "We are waiting for your payment"),
+    PaymentMethod.CASH_ON_DELIVERY: pgettext_lazy("order timeline payment", "Pay on delivery"),
+    PaymentMethod.ONLINE: pgettext_lazy("order timeline payment", "We are waiting for your payment"),
+}
+UNPAID_HINTS = {
+    PaymentMethod.TRANSFER: pgettext_lazy(
+        "order timeline payment", "As soon as your transfer arrives, we will confirm your order."
+    ),
+    PaymentMethod.PAYMENT_LINK: pgettext_lazy(
+        "order timeline payment", "Use the payment link the store sent you. We will confirm your order once it is paid."
+    ),
+    PaymentMethod.CASH_ON_DELIVERY: pgettext_lazy(
+        "order timeline payment", "You pay when you receive your order."
+    ),
+    PaymentMethod.ONLINE: pgettext_lazy(
+        "order timeline payment", "We will confirm your order as soon as the payment is approved."
+    ),
+}
+PAID_MESSAGE = pgettext_lazy("order timeline payment", "Paid")
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str
+    state: str  # DONE, CURRENT or UPCOMING
+    at: datetime | None
+    complete: bool  # reached and finished (a finalized order's last step is both current and complete)
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps: list[Step]
+    cancelled_at: datetime | None
+    paid_at: datetime | None
+
+
+def _path_for(order) -> tuple[str, ...]:
+    if order.status == Status.SHIPPED:
+        return CARRIER_PATH
+    if order.status == Status.READY_FOR_PICKUP:
+        return PICKUP_PATH
+    return CARRIER_PATH if order.fulfillment_method == FulfillmentMethod.CARRIER else PICKUP_PATH
+
+
+def build_progress(order, events: list[OrderEvent]) -> Progress:
+    """The steps of the order in their order, each with the date it was reached."""
+    reached: dict[str, datetime] = {}
+    cancelled_from = ""
+    paid_at = None
+    for event in events:  # oldest first
+        if event.kind == OrderEvent.Kind.PLACED:
+            reached.setdefault(Status.PENDING, event.created_at)
+        elif event.kind == OrderEvent.Kind.STATUS_CHANGED and event.to_status:
+            reached.setdefault(event.to_status, event.created_at)
+            if event.to_status == Status.CANCELLED:
+                cancelled_from = event.from_status
+        elif event.kind == OrderEvent.Kind.PAYMENT_REGISTERED and paid_at is None:
+            if isinstance(event.data, dict) and event.data.get("paid"):
+                paid_at = event.created_at
+    reached.setdefault(Status.PENDING, order.created_at)
+
+    path = _path_for(order)
+    if order.status == Status.CANCELLED:
+        # The steps the order went through, then the cancellation; nothing still to come.
+        if cancelled_from in path:
+            last = path.index(cancelled_from)
+        else:
+            last = max((i for i, code in enumerate(path) if code in reached), default=0)
+        steps = [Step(code, STEP_LABELS[code], DONE, reached.get(code), True) for code in path[: last + 1]]
+        cancelled_at = reached.get(Status.CANCELLED)
+        steps.append(Step(Status.CANCELLED, STEP_LABELS[Status.CANCELLED], CURRENT, cancelled_at, True))
+        return Progress(steps=steps, cancelled_at=cancelled_at, paid_at=paid_at)
+
+    current = path.index(order.status)
+    steps = []
+    for index, code in enumerate(path):
+        if index < current:
+            state = DONE
+        elif index == current:
+            state = CURRENT
+        else:
+            state = UPCOMING
+        steps.append(
+            Step(
+                code=code,
+                label=STEP_LABELS[code],
+                state=state,
+                at=reached.get(code) if index <= current else None,
+                complete=index < current or order.status == Status.FINALIZED,
+            )
+        )
+    return Progress(steps=steps, cancelled_at=None, paid_at=paid_at)
+
+
+def payment_message(order) -> tuple[str, str] | None:
+    """(headline, explanation) about the payment, or None when there is nothing to say."""
+    if order.is_paid:
+        return PAID_MESSAGE, ""
+    if order.status == Status.CANCELLED:
+        return None
+    message = UNPAID_MESSAGES.get(order.payment_method)
+    if message is None:
+        return None
+    return message, UNPAID_HINTS.get(order.payment_method, "")
