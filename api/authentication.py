@@ -1,0 +1,42 @@
+"""Storefronts authenticate with `Authorization: Api-Key <key>`.
+
+The request then acts as the storefront's service user (`request.user`, the `by` of every
+service call) and carries the key itself (`request.auth`), which throttling counts by.
+"""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework_api_key.permissions import KeyParser
+
+from storefronts.models import StorefrontAPIKey
+
+
+class StorefrontAPIKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Api-Key"
+    key_parser = KeyParser()
+
+    def authenticate(self, request):
+        key = self.key_parser.get(request)
+        if key is None:
+            return None  # no Api-Key header: not authenticated (401 where a key is needed)
+        key = key.strip()
+        if not key or len(key) > 100 or "\x00" in key:
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        prefix = key.partition(".")[0]
+        api_key = (
+            StorefrontAPIKey.objects.get_usable_keys()
+            .select_related("storefront__user")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if api_key is None or not api_key.is_valid(key):
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+        if api_key.has_expired:
+            raise exceptions.AuthenticationFailed(_("This API key has expired."))
+        user = api_key.storefront.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("This storefront is disabled."))
+        return user, api_key
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) to a request without a valid key.
+        return self.keyword

@@ -1,0 +1,262 @@
+"""Input serializers (what a storefront may send) and output serializers (what it reads back).
+
+Inputs are strict: types, lengths, ranges and codes are checked here so that whatever
+reaches orders/services.py is well-formed; the services still decide the business rules.
+"""
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from carriers.models import Carrier
+from orders.models import (
+    FulfillmentMethod,
+    Language,
+    OrderEvent,
+    PaymentMethod,
+    PaymentStatus,
+    Status,
+    validate_currency,
+)
+
+MAX_QUANTITY = 100_000
+MAX_LINES = 500
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount such as "1500.00" (a JSON number is accepted too): 12 digits, 2 decimals."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(max_digits=12, decimal_places=2, **kwargs)
+
+
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 currency code such as ARS, BRL, MXN (upper case)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=3, max_length=3, validators=[validate_currency], **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+
+LANGUAGE_ALIASES = {"pt-BR": Language.PORTUGUESE_BRAZIL}
+
+
+class LanguageField(serializers.ChoiceField):
+    """The customer's language: es, pt-br (pt-BR is accepted too) or en."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[*Language.values, *LANGUAGE_ALIASES], **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return LANGUAGE_ALIASES.get(value, value)
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+class CustomerInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    phone = PhoneNumberField(
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text=_("E.164 (+5491155550000); a national number is read in the store's default region."),
+    )
+    language = LanguageField(required=False, default=Language.SPANISH)
+
+
+class FulfillmentInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=FulfillmentMethod.choices)
+    address = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default="",
+        help_text=_("Required for carrier fulfillment."),
+    )
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    pickup_point = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default="",
+        help_text=_("Required for pickup: the address and opening hours."),
+    )
+
+
+class LineInput(serializers.Serializer):
+    sku = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=255)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    unit_price = MoneyField()
+
+
+class PaidOnlineInput(serializers.Serializer):
+    amount = MoneyField(min_value=Decimal("0.01"))
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class NotifyInput(serializers.Serializer):
+    notify_customer = serializers.BooleanField(
+        required=False, default=True,
+        help_text=_("Send the customer the milestone's email, SMS and push (as the store's switches allow)."),
+    )
+
+
+class OrderCreateInput(NotifyInput):
+    external_id = serializers.CharField(
+        max_length=100, help_text=_("The storefront's own order id; sending it again never creates a second order."),
+    )
+    customer = CustomerInput()
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    fulfillment = FulfillmentInput()
+    currency = CurrencyField()
+    lines = LineInput(many=True, min_length=1, max_length=MAX_LINES)
+    shipping_cost = MoneyField(required=False, default=Decimal("0.00"))
+    payment = PaidOnlineInput(
+        required=False, allow_null=True, default=None,
+        help_text=_("The payment already taken online, if any."),
+    )
+
+
+class PaymentInput(NotifyInput):
+    amount = MoneyField(min_value=Decimal("0.01"))
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class ShipInput(NotifyInput):
+    carrier = serializers.CharField(max_length=40, help_text=_("A carrier code from GET /api/v1/carriers/."))
+    tracking_code = serializers.CharField(max_length=60)
+
+    def validate_carrier(self, value):
+        carrier = Carrier.objects.filter(code=value).first()
+        if carrier is None:
+            raise serializers.ValidationError(_("Unknown carrier “%(code)s”.") % {"code": value}, code="does_not_exist")
+        return carrier
+
+
+class CancelInput(NotifyInput):
+    reason = serializers.CharField(max_length=1000, help_text=_("Why the order is cancelled (the customer reads it)."))
+
+
+class OrderListFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
+    updated_since = serializers.DateTimeField(
+        required=False, help_text=_("ISO 8601, e.g. 2026-03-01T12:00:00Z: orders changed at or after this time."),
+    )
+
+    def to_internal_value(self, data):
+        data = data.copy()
+        value = data.get("updated_since")
+        if isinstance(value, str) and " " in value.strip() and "T" in value:
+            # A "+03:00" offset sent without URL-encoding arrives as " 03:00".
+            data["updated_since"] = value.strip().replace(" ", "+")
+        return super().to_internal_value(data)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class CustomerOutput(serializers.Serializer):
+    name = serializers.CharField(source="customer_name")
+    email = serializers.CharField(source="customer_email")
+    phone = serializers.SerializerMethodField(help_text=_("E.164, or an empty string."))
+    language = serializers.ChoiceField(choices=Language.choices)
+
+    def get_phone(self, order) -> str:
+        return order.customer_phone.as_e164 if order.customer_phone else ""
+
+
+class FulfillmentOutput(serializers.Serializer):
+    method = serializers.ChoiceField(source="fulfillment_method", choices=FulfillmentMethod.choices)
+    address = serializers.CharField()
+    city = serializers.CharField()
+    pickup_point = serializers.CharField()
+
+
+class TrackingOutput(serializers.Serializer):
+    carrier = serializers.SerializerMethodField(help_text=_("The carrier's code, once shipped."))
+    code = serializers.SerializerMethodField(help_text=_("The tracking code, once shipped."))
+    url = serializers.SerializerMethodField(help_text=_("The carrier's own tracking page, once shipped."))
+
+    def get_carrier(self, order) -> str | None:
+        return order.carrier.code if order.carrier_id else None
+
+    def get_code(self, order) -> str | None:
+        return order.tracking_code or None
+
+    def get_url(self, order) -> str | None:
+        return order.tracking_url or None
+
+
+class LineOutput(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = MoneyField()
+    line_total = MoneyField()
+
+
+class PaymentOutput(serializers.Serializer):
+    amount = MoneyField()
+    reference = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EventOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderEvent.Kind.choices)
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    actor = serializers.CharField(source="actor_label", help_text=_("Who did it: a staff member, a storefront or the system."))
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        data["from_status"] = data["from_status"] or None
+        data["to_status"] = data["to_status"] or None
+        return data
+
+
+class OrderOutput(serializers.Serializer):
+    """An order as the list shows it."""
+
+    number = serializers.CharField(help_text=_("The order's public number, e.g. K7QH-2M9X."))
+    external_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    customer = CustomerOutput(source="*")
+    fulfillment = FulfillmentOutput(source="*")
+    currency = serializers.CharField()
+    lines = LineOutput(many=True)
+    lines_total = MoneyField()
+    shipping_cost = MoneyField()
+    total = MoneyField()
+    tracking = TrackingOutput(source="*")
+    timeline_url = serializers.URLField(source="get_timeline_url", help_text=_("The customer's public timeline page."))
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class OrderDetailOutput(OrderOutput):
+    """An order with its payments and its timeline."""
+
+    payments = PaymentOutput(many=True)
+    events = EventOutput(many=True, help_text=_("The timeline, oldest first."))
+
+
+class CarrierOutput(serializers.ModelSerializer):
+    tracking_code_format = serializers.CharField(
+        source="tracking_code_regex",
+        help_text=_("A regular expression the tracking code must match in full (spaces and dashes are removed first)."),
+    )
+
+    class Meta:
+        model = Carrier
+        fields = ["code", "name", "tracking_code_format", "tracking_code_example", "tracking_url_template"]
+        read_only_fields = fields
+
+
+class ErrorOutput(serializers.Serializer):
+    code = serializers.CharField(help_text=_("A stable machine code, e.g. payment_required."))
+    detail = serializers.CharField(help_text=_("A human sentence, in the request's language."))

@@ -1,0 +1,22 @@
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from storefronts.models import StorefrontAPIKey
+
+
+class APIKeyRateThrottle(SimpleRateThrottle):
+    """Limits each API key to settings.API_THROTTLE_RATE (e.g. "600/min").
+
+    Over the limit the API answers 429 with a `Retry-After` header (seconds). Counts live in
+    the default cache: give the web processes a shared cache (CACHE_URL) in production.
+    """
+
+    scope = "api_key"
+
+    def get_rate(self):
+        return settings.API_THROTTLE_RATE
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, StorefrontAPIKey):
+            return None  # requests without a key are refused before they cost anything
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
