@@ -1,0 +1,85 @@
+"""The contract every SMS and web push backend follows (modelled on django.core.mail.backends)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class BackendError(Exception):
+    """A provider did not take the message."""
+
+
+class TransientError(BackendError):
+    """Worth retrying later: timeouts, connection errors, HTTP 5xx and 429."""
+
+
+class PermanentError(BackendError):
+    """Retrying will not help: an invalid number, a refused message, other HTTP 4xx."""
+
+
+class SubscriptionGone(PermanentError):
+    """The push service says the browser subscription no longer exists (HTTP 404 or 410)."""
+
+    def __init__(self, message, endpoint: str = ""):
+        super().__init__(message)
+        self.endpoint = endpoint
+
+
+@dataclass
+class SmsMessage:
+    to: str  # E.164, e.g. +5491155550000
+    body: str
+    from_number: str = ""
+    # Filled in by the backend once the provider took the message.
+    provider_message_id: str = ""
+
+
+@dataclass
+class PushMessage:
+    # {"endpoint": ..., "keys": {"p256dh": ..., "auth": ...}}, as the browser's PushSubscription.toJSON()
+    subscription_info: dict
+    payload: dict = field(default_factory=dict)  # {"title", "body", "url"}; sent as JSON
+    ttl: int = 24 * 60 * 60
+    provider_message_id: str = ""
+
+    @property
+    def endpoint(self) -> str:
+        return self.subscription_info.get("endpoint", "")
+
+
+class _BaseBackend:
+    def __init__(self, fail_silently: bool = False, **kwargs):
+        self.fail_silently = fail_silently
+
+    def open(self):
+        """Open a connection to the provider if it needs one; return True if a new one was opened."""
+        return False
+
+    def close(self):
+        """Close the connection opened by open()."""
+
+    def __enter__(self):
+        try:
+            self.open()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.close()
+
+    def send_messages(self, messages) -> int:
+        """Send the messages and return how many were sent.
+
+        Raise TransientError or PermanentError when the provider refuses one (unless
+        fail_silently, then skip it). Set each sent message's `provider_message_id`.
+        """
+        raise NotImplementedError("subclasses of this backend must override send_messages()")
+
+
+class BaseSmsBackend(_BaseBackend):
+    """Base class of SMS backends; subclasses send `SmsMessage`s."""
+
+
+class BasePushBackend(_BaseBackend):
+    """Base class of web push backends; subclasses send `PushMessage`s."""

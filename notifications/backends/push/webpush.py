@@ -1,0 +1,83 @@
+"""Web push (RFC 8030, payload encrypted with aes128gcm) through pywebpush, signed with VAPID.
+
+Settings: VAPID_PRIVATE_KEY (base64url, as printed by `manage.py generate_vapid_keys`),
+VAPID_SUBJECT (mailto: or https: address the push services can contact).
+"""
+import json
+
+import requests
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pywebpush import WebPushException, webpush
+
+from ..base import BasePushBackend, PermanentError, SubscriptionGone, TransientError
+
+TIMEOUT_SECONDS = 10
+
+
+class PushBackend(BasePushBackend):
+    def __init__(self, *args, private_key=None, subject=None, timeout=TIMEOUT_SECONDS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.private_key = private_key or settings.VAPID_PRIVATE_KEY
+        self.subject = subject or settings.VAPID_SUBJECT
+        self.timeout = timeout
+        self.session = None
+        if not self.private_key:
+            raise ImproperlyConfigured(
+                "Web push needs VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY: run `manage.py generate_vapid_keys`."
+            )
+
+    def open(self):
+        if self.session is None:
+            self.session = requests.Session()
+            return True
+        return False
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def send_messages(self, messages) -> int:
+        new_session = self.open()
+        sent = 0
+        try:
+            for message in messages:
+                try:
+                    message.provider_message_id = self._send(message)
+                except (TransientError, PermanentError):
+                    if not self.fail_silently:
+                        raise
+                else:
+                    sent += 1
+        finally:
+            if new_session:
+                self.close()
+        return sent
+
+    def _send(self, message) -> str:
+        try:
+            response = webpush(
+                subscription_info=message.subscription_info,
+                data=json.dumps(message.payload, ensure_ascii=False),
+                vapid_private_key=self.private_key,
+                # pywebpush writes "aud" and "exp" into the dict it gets: a fresh one every call.
+                vapid_claims={"sub": self.subject},
+                ttl=message.ttl,
+                timeout=self.timeout,
+                requests_session=self.session,
+            )
+        except WebPushException as error:
+            status = error.status_code
+            text = f"Push service HTTP {status}: {error.message}" if status else str(error.message)
+            if status in (404, 410):
+                raise SubscriptionGone(text, endpoint=message.endpoint) from error
+            if status is None or status == 429 or status >= 500:
+                raise TransientError(text) from error
+            raise PermanentError(text) from error
+        except requests.RequestException as error:
+            raise TransientError(f"Push service could not be reached: {error}") from error
+        except (ValueError, TypeError) as error:
+            # Keys that do not decode: the browser's subscription is unusable.
+            raise PermanentError(f"Invalid push subscription: {error}") from error
+        return response.headers.get("Location", "")[:200]
