@@ -13,11 +13,9 @@ NEEDED_TABLES = {"billing_servicetier", "billing_creditaccount", "billing_ledger
 
 def next_first_of_month(now: datetime | None = None) -> datetime:
     """00:05 on the first day of next month, in the store's time zone."""
-    today = timezone.localdate(now)
-    first = today.replace(year=today.year + 1, month=1, day=1) if today.month == 12 else today.replace(
-        month=today.month + 1, day=1
-    )
-    return timezone.make_aware(datetime.combine(first, time(0, 5)))
+    from .services import next_grant_date
+
+    return timezone.make_aware(datetime.combine(next_grant_date(timezone.localdate(now)), time(0, 5)))
 
 
 def register_schedule() -> None:

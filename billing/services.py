@@ -36,7 +36,7 @@ from .sms import MAX_SMS_SEGMENTS, WARN_SMS_SEGMENTS
 
 __all__ = [
     "MAX_SMS_SEGMENTS", "WARN_SMS_SEGMENTS", "Balance", "BillingError", "InsufficientCredits", "MessageTooLong",
-    "adjust", "balance", "change_tier", "charge_sms", "ensure_account", "grant_monthly_allowance",
+    "adjust", "balance", "change_tier", "charge_sms", "ensure_account", "grant_monthly_allowance", "next_grant_date",
     "refund_sms", "set_up", "top_up",
 ]
 
@@ -93,6 +93,14 @@ class Balance:
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def next_grant_date(today: date | None = None) -> date:
+    """The first day of next month: when the next allowance (and a pending tier) starts."""
+    today = today or timezone.localdate()
+    if today.month == 12:
+        return date(today.year + 1, 1, 1)
+    return date(today.year, today.month + 1, 1)
 
 
 def warning_threshold(allowance: int) -> int:

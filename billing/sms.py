@@ -146,13 +146,12 @@ def to_gsm7_friendly(text: str) -> str:
     space. A character with no sensible replacement (an emoji, a CJK character) is left as it is,
     and the message then stays UCS-2.
 
-    It never makes a message dearer: when the result still needs UCS-2 and costs more segments
-    than the original (``…`` becoming ``...`` adds two units), the original text is returned.
+    It never makes a message dearer: when the result costs more segments than the original
+    (``…`` becoming ``...`` takes three characters instead of one), the original is returned.
     """
     friendly = "".join(_friendly_char(char) for char in text)
-    if friendly != text and not is_gsm7(friendly):
-        if count_segments(friendly).segments > count_segments(text).segments:
-            return text
+    if friendly != text and count_segments(friendly).segments > count_segments(text).segments:
+        return text
     return friendly
 
 
