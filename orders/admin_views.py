@@ -63,7 +63,7 @@ STAFF_MOVES: tuple[StaffMove, ...] = (
         no_permission=_("Your user cannot ship orders."),
     ),
     StaffMove(
-        "mark_ready_for_pickup", _("Ready for pickup"), "orders.ready_for_pickup_order", MoveForm,
+        "mark_ready_for_pickup", _("Mark ready for pickup"), "orders.ready_for_pickup_order", MoveForm,
         title=_("Mark order %(number)s ready for pickup"),
         success=_("Order %(number)s is ready for pickup."),
         no_permission=_("Your user cannot mark orders ready for pickup."),
@@ -75,7 +75,7 @@ STAFF_MOVES: tuple[StaffMove, ...] = (
         no_permission=_("Your user cannot finalize orders."),
     ),
     StaffMove(
-        "cancel", _("Cancel"), "orders.cancel_order", CancelForm,
+        "cancel", _("Cancel order"), "orders.cancel_order", CancelForm,
         title=_("Cancel order %(number)s"),
         success=_("Order %(number)s cancelled."),
         no_permission=_("Your user cannot cancel orders."),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from carriers.models import Carrier
@@ -44,9 +45,9 @@ class MoveForm(forms.Form):
 
 class ShipForm(MoveForm):
     carrier = forms.ModelChoiceField(
-        label=_("Carrier"),
+        label=capfirst(Carrier._meta.verbose_name),
         queryset=Carrier.objects.none(),
-        empty_label=_("Choose the carrier"),
+        empty_label=_("Select the carrier"),
     )
     tracking_code = forms.CharField(
         label=_("Tracking code"),
