@@ -1,7 +1,29 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from orders import signals as order_signals
+
+        from . import receivers
+        from .schedules import on_post_migrate
+
+        order_signals.order_placed.connect(
+            receivers.on_order_placed, dispatch_uid="notifications.on_order_placed"
+        )
+        order_signals.order_status_changed.connect(
+            receivers.on_order_status_changed, dispatch_uid="notifications.on_order_status_changed"
+        )
+        order_signals.payment_received.connect(
+            receivers.on_payment_received, dispatch_uid="notifications.on_payment_received"
+        )
+        tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="notifications.register_schedules")

@@ -1,0 +1,35 @@
+"""Receivers of the orders app's signals: they write the notification outbox rows.
+
+The signals are sent inside the transaction that changed the order, so the rows commit or
+roll back with the change; deliveries are enqueued only once it commits.
+"""
+from orders.models import FulfillmentMethod
+
+from . import services
+from .models import Milestone
+
+
+def on_order_placed(sender, order, by=None, notify_customer=True, **kwargs):
+    services.record_milestone(order, Milestone.ORDER_PLACED, notify_customer=notify_customer)
+    services.record_milestone(order, Milestone.NEW_ORDER)
+
+
+def on_order_status_changed(sender, order, from_status, to_status, by=None, notify_customer=True, **kwargs):
+    milestone = services.STATUS_MILESTONES.get(to_status)
+    if milestone is None:
+        return
+    if milestone == Milestone.SHIPPED and not (
+        order.fulfillment_method == FulfillmentMethod.CARRIER and order.carrier_id and order.tracking_code
+    ):
+        # Only carrier orders are shipped, and the message always carries the tracking code and link.
+        return
+    services.record_milestone(order, milestone, notify_customer=notify_customer)
+
+
+def on_payment_received(sender, order, payment, became_paid=False, by=None, notify_customer=True, **kwargs):
+    if became_paid:
+        services.record_milestone(order, Milestone.PAYMENT_APPROVED, notify_customer=notify_customer)
+
+
+def on_email_tracking(sender, event, esp_name="", **kwargs):
+    services.apply_tracking_event(event, esp_name=esp_name)

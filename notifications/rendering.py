@@ -1,0 +1,172 @@
+"""Render a milestone's message for an order, in the order's language.
+
+Templates are written by the staff in Django's template language, but they only ever see a
+small dictionary of plain strings (never the order object), rendered by an engine with no
+template loaders and no extra tag libraries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import VariableNode
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from . import defaults
+
+# Text bodies (email text, SMS, push) are not HTML: no escaping. The HTML email body is escaped.
+_text_engine = Engine(loaders=[], autoescape=False)
+_html_engine = Engine(loaders=[], autoescape=True)
+
+FIELDS = {
+    "customer_first_name": _("Customer's first name"),
+    "customer_name": _("Customer's full name"),
+    "order_number": _("Order number"),
+    "store_name": _("Store name"),
+    "store_email": _("Store email address"),
+    "total": _("Order total, with currency"),
+    "carrier": _("Carrier"),
+    "tracking_code": _("Tracking code"),
+    "tracking_link": _("Tracking link (opens the carrier's page)"),
+    "pickup_point": _("Pickup point"),
+    "timeline_link": _("Order timeline page"),
+    "payment_method": _("Payment method"),
+    "fulfillment": _("Delivery method"),
+    "admin_link": _("Order page in the admin (for staff messages)"),
+}
+
+SAMPLE_CONTEXT = {
+    "customer_first_name": "María",
+    "customer_name": "María Pérez",
+    "order_number": "K7QH-2M9X",
+    "store_name": "Tienda Demo",
+    "store_email": "orders@example.com",
+    "total": "$ 11.500,00",
+    "carrier": "Correo Argentino",
+    "tracking_code": "RR123456785AR",
+    "tracking_link": "https://shop.example.com/t/abc/",
+    "pickup_point": "Honduras 4800, CABA",
+    "timeline_link": "https://shop.example.com/o/abc/",
+    "payment_method": "Transferencia bancaria",
+    "fulfillment": "Envío",
+    "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
+}
+
+
+class TemplateMissing(Exception):
+    """No template exists for this milestone and channel in any language."""
+
+
+@dataclass
+class RenderedMessage:
+    subject: str
+    body: str
+    html_body: str = ""
+    url: str = ""
+
+
+def message_context(order, *, language: str) -> dict[str, str]:
+    """The only values a message template can use: plain strings about this order."""
+    with translation.override(language):
+        return {
+            "customer_first_name": order.customer_first_name,
+            "customer_name": order.customer_name,
+            "order_number": order.number,
+            "store_name": settings.STORE_NAME,
+            "store_email": settings.STORE_EMAIL,
+            "total": order.format_money(order.total, language),
+            "carrier": order.carrier.name if order.carrier_id else "",
+            "tracking_code": order.tracking_code,
+            "tracking_link": order.get_tracking_redirect_url(),
+            "pickup_point": order.pickup_point,
+            "timeline_link": order.get_timeline_url(),
+            "payment_method": str(order.get_payment_method_display()),
+            "fulfillment": str(order.get_fulfillment_method_display()),
+            "admin_link": settings.SITE_URL + order.get_absolute_url(),
+        }
+
+
+def find_template(milestone: str, channel: str, language: str):
+    """The MessageTemplate to use: the language's own, else the store's language, else any.
+
+    Falls back to the shipped default text (as an unsaved MessageTemplate) when the row is missing.
+    """
+    from .models import MessageTemplate
+
+    languages = [language, settings.LANGUAGE_CODE, *defaults.LANGUAGES]
+    rows = {t.language: t for t in MessageTemplate.objects.filter(milestone=milestone, channel=channel)}
+    for candidate in languages:
+        if candidate in rows:
+            return rows[candidate]
+        fields = defaults.default_template(milestone, channel, candidate)
+        if fields is not None:
+            return MessageTemplate(milestone=milestone, channel=channel, language=candidate, **fields)
+    if rows:
+        return next(iter(rows.values()))
+    raise TemplateMissing(f"No {channel} template for {milestone}.")
+
+
+def _render(engine: Engine, source: str, context: dict) -> str:
+    return engine.from_string(source).render(Context(context, autoescape=engine.autoescape))
+
+
+def render_template(template, context: dict) -> RenderedMessage:
+    """Render one MessageTemplate. SMS bodies are made GSM-7 friendly when the template asks."""
+    subject = " ".join(_render(_text_engine, template.subject, context).split())
+    body = _render(_text_engine, template.body, context).strip()
+    html_body = _render(_html_engine, template.html_body, context).strip() if template.html_body else ""
+    url = _render(_text_engine, template.url, context).strip() if template.url else ""
+    if template.channel == "sms":
+        body = " ".join(body.split())
+        if template.gsm7_friendly:
+            from billing.sms import to_gsm7_friendly
+
+            body = to_gsm7_friendly(body)
+    return RenderedMessage(subject=subject, body=body, html_body=html_body, url=url)
+
+
+def render_for_order(order, *, milestone: str, channel: str, language: str) -> RenderedMessage:
+    template = find_template(milestone, channel, language)
+    with translation.override(language):
+        return render_template(template, message_context(order, language=language))
+
+
+def _unknown_fields(engine: Engine, source: str) -> set[str]:
+    unknown = set()
+    for node in engine.from_string(source).nodelist.get_nodes_by_type(VariableNode):
+        lookups = getattr(node.filter_expression.var, "lookups", None)
+        if lookups and lookups[0] not in FIELDS:
+            unknown.add(lookups[0])
+    return unknown
+
+
+def validate_template(template) -> None:
+    """Raise ValidationError naming the field whose template does not compile or uses unknown fields."""
+    errors: dict[str, list] = {}
+    sources = {"subject": template.subject, "body": template.body, "url": template.url}
+    if template.html_body:
+        sources["html_body"] = template.html_body
+    for field, source in sources.items():
+        if not source:
+            continue
+        engine = _html_engine if field == "html_body" else _text_engine
+        try:
+            unknown = _unknown_fields(engine, source)
+            _render(engine, source, SAMPLE_CONTEXT)
+        except TemplateSyntaxError as error:
+            errors.setdefault(field, []).append(_("This text has a template error: %(error)s") % {"error": error})
+            continue
+        if unknown:
+            errors.setdefault(field, []).append(
+                _("Unknown field(s): %(unknown)s. Available: %(available)s.")
+                % {"unknown": ", ".join(sorted(unknown)), "available": ", ".join(FIELDS)}
+            )
+    if template.channel in ("email", "push") and not (template.subject or "").strip():
+        errors.setdefault("subject", []).append(_("Email and push messages need a subject or title."))
+    if template.channel == "sms" and template.html_body:
+        errors.setdefault("html_body", []).append(_("SMS messages are plain text."))
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,637 @@
+"""Milestone notifications: write the outbox rows, deliver them, retry, sweep, purge.
+
+The flow (see DESIGN.md):
+1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
+   one `Notification` row per enabled channel (the outbox), then `transaction.on_commit`
+   enqueues `notifications.tasks.deliver_notification(id)`. A rolled-back change leaves nothing.
+2. The worker calls `deliver()`: it claims the row (a conditional UPDATE on `status=queued`
+   and an expired claim), so a task that runs twice, or twice at once, sends once.
+3. Transient failures are retried with exponential backoff: the row stays `queued` with
+   `next_attempt_at` set, and a one-off django-q2 schedule runs the task again at that time.
+   The periodic sweep re-enqueues any queued row overdue by the grace period (a process
+   that died between commit and enqueue, a lost schedule), so nothing is lost silently.
+4. A daily purge deletes rows older than the retention, in batches, adding each batch to
+   `DailyNotificationCount` in the same transaction that deletes it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+from datetime import timedelta
+from functools import partial
+
+import phonenumbers
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.template import TemplateSyntaxError
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import to_python as to_phone_number
+
+from .backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
+from .backends import get_push_backend, get_sms_backend
+from .defaults import DEFAULT_SWITCHES, MILESTONE_CHANNELS
+from .models import (
+    Channel,
+    DailyNotificationCount,
+    EmailTrackingEvent,
+    Milestone,
+    MilestoneSetting,
+    Notification,
+    PurchaseExperienceChange,
+)
+from .rendering import TemplateMissing, render_for_order
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+
+DELIVER_TASK = "notifications.tasks.deliver_notification"
+# How long a worker holds a claimed row; longer than any backend's network timeout.
+CLAIM_SECONDS = 120
+PURGE_BATCH_SIZE = 5000
+
+NOT_NOTIFIED = _("not notified at staff's request")
+SENT_BY_PLATFORM = _("sent by the store platform")
+NO_EMAIL = _("no email address")
+NO_MOBILE = _("no valid mobile number")
+NO_PUSH = _("no push subscription")
+NO_CREDITS = _("no SMS credits")
+SMS_TOO_LONG = _("the SMS would take %(segments)s segments; the limit is %(limit)s")
+GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
+NO_TEMPLATE = _("no message template: %(error)s")
+BOUNCED = _("the email bounced: %(detail)s")
+REJECTED = _("the email provider rejected it: %(detail)s")
+
+# Reasons that mean "this channel cannot reach the customer": the milestone's fallback is used.
+UNREACHABLE = {NO_EMAIL, NO_MOBILE, NO_PUSH}
+
+# Order status reached -> milestone told to the customer.
+STATUS_MILESTONES = {
+    "preparing": Milestone.PREPARING,
+    "shipped": Milestone.SHIPPED,
+    "ready_for_pickup": Milestone.READY_FOR_PICKUP,
+    "finalized": Milestone.FINALIZED,
+    "cancelled": Milestone.CANCELLED,
+}
+
+
+def _text(message, **params) -> str:
+    """A reason as stored in the log: in the store's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def milestone_setting(milestone: str) -> MilestoneSetting:
+    setting, _created = MilestoneSetting.objects.get_or_create(
+        milestone=milestone, defaults=DEFAULT_SWITCHES.get(milestone, {})
+    )
+    return setting
+
+
+def all_milestone_settings() -> list[MilestoneSetting]:
+    existing = {s.milestone: s for s in MilestoneSetting.objects.all()}
+    return [existing.get(m) or milestone_setting(m) for m in Milestone.values]
+
+
+# --- addresses ------------------------------------------------------------------------------
+
+
+def mobile_number(phone) -> str:
+    """The number in E.164 if it is a valid mobile number (SMS can reach it), else ''."""
+    if not phone:
+        return ""
+    number = to_phone_number(phone)
+    if not isinstance(number, phonenumbers.PhoneNumber) or not phonenumbers.is_valid_number(number):
+        return ""
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def customer_address(order, channel: str) -> tuple[str, str | None]:
+    """(recipient, None) when the channel can reach the customer, else ('', reason)."""
+    if channel == Channel.EMAIL:
+        return (order.customer_email, None) if order.customer_email else ("", _text(NO_EMAIL))
+    if channel == Channel.SMS:
+        number = mobile_number(order.customer_phone)
+        return (number, None) if number else ("", _text(NO_MOBILE))
+    endpoints = list(order.push_subscriptions.values_list("endpoint", flat=True))
+    return (" ".join(endpoints)[:500], None) if endpoints else ("", _text(NO_PUSH))
+
+
+def platform_sends_email(order, milestone: str) -> bool:
+    storefront = order.storefront
+    return storefront is not None and milestone in (storefront.emails_sent_by_platform or [])
+
+
+# --- the outbox -----------------------------------------------------------------------------
+
+
+def enqueue_delivery(notification_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(DELIVER_TASK, notification_id, task_name=f"notification-{notification_id}", group="notifications")
+
+
+def _enqueue_on_commit(notification_id: int) -> None:
+    # robust: a broker that is down must not break the staff's request; the sweep re-enqueues.
+    transaction.on_commit(partial(enqueue_delivery, notification_id), robust=True)
+
+
+def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = ""):
+    """Write one outbox row unless (order, milestone, channel) already has one. Returns (row, created)."""
+    skip_reason = None
+    if milestone == Milestone.NEW_ORDER:
+        recipient = settings.STORE_EMAIL
+        if not recipient:
+            skip_reason = _text(NO_EMAIL)
+    else:
+        recipient, skip_reason = customer_address(order, channel)
+        if not notify_customer:
+            skip_reason = _text(NOT_NOTIFIED)
+        elif channel == Channel.EMAIL and platform_sends_email(order, milestone):
+            skip_reason = _text(SENT_BY_PLATFORM)
+    now = timezone.now()
+    defaults = {
+        "recipient": recipient,
+        "status": Status.SKIPPED if skip_reason else Status.QUEUED,
+        "reason": skip_reason or "",
+        "fallback_for": fallback_for,
+        "next_attempt_at": None if skip_reason else now,
+    }
+    notification, created = Notification.objects.get_or_create(
+        order=order, milestone=milestone, channel=channel, defaults=defaults
+    )
+    if created and notification.status == Status.QUEUED:
+        _enqueue_on_commit(notification.pk)
+    return notification, created
+
+
+def record_milestone(order, milestone: str, *, notify_customer: bool = True) -> list[Notification]:
+    """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
+
+    One row per enabled channel; a row already written for (order, milestone, channel) is left
+    alone, so a repeated signal never sends twice. Channels that cannot reach the customer are
+    logged as skipped and the milestone's fallback channel, if any, is tried instead.
+    """
+    setting = milestone_setting(milestone)
+    allowed = MILESTONE_CHANNELS.get(milestone, ())
+    rows = []
+    unreachable = []
+    for channel in setting.enabled_channels:
+        if channel not in allowed:
+            continue
+        notification, created = _record(order, milestone, channel, notify_customer=notify_customer)
+        if created:
+            rows.append(notification)
+            if notification.status == Status.SKIPPED and notification.reason in _unreachable_texts():
+                unreachable.append(notification)
+    for notification in unreachable:
+        fallback = _fallback(notification, setting)
+        if fallback is not None:
+            rows.append(fallback)
+    return rows
+
+
+def _unreachable_texts() -> set[str]:
+    return {_text(reason) for reason in UNREACHABLE}
+
+
+def _fallback(notification: Notification, setting: MilestoneSetting | None = None):
+    """Try the milestone's fallback channel for a row that could not reach the customer."""
+    setting = setting or milestone_setting(notification.milestone)
+    channel = setting.fallback_channel
+    if (
+        not channel
+        or channel == notification.channel
+        or notification.fallback_for
+        or channel not in MILESTONE_CHANNELS.get(notification.milestone, ())
+    ):
+        return None
+    row, created = _record(
+        notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel
+    )
+    return row if created else None
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+
+def deliver(notification_id: int) -> str | None:
+    """Send one queued notification. Returns the status it reached, or None if there was nothing to do.
+
+    Safe to call any number of times, at once or in turn: only the caller that claims the
+    queued row sends it.
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=Status.QUEUED)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(locked_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    notification = Notification.objects.select_related("order", "order__carrier", "order__storefront").get(
+        pk=notification_id
+    )
+    if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
+        # Earlier attempts never reported back (a worker died while sending).
+        return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))
+
+    language = settings.LANGUAGE_CODE if notification.milestone == Milestone.NEW_ORDER else notification.order.language
+    notification.language = language
+    try:
+        message = render_for_order(
+            notification.order, milestone=notification.milestone, channel=notification.channel, language=language
+        )
+        notification.subject = message.subject[:300]
+        notification.body = message.body
+        if notification.channel == Channel.SMS:
+            refused = _charge_sms(notification)
+            if refused is not None:
+                return refused
+            provider_id = _send_sms(notification)
+        elif notification.channel == Channel.PUSH:
+            provider_id = _send_push(notification, message)
+        else:
+            provider_id = _send_email(notification, message)
+    except (TemplateMissing, TemplateSyntaxError) as error:
+        return _fail(notification, _text(NO_TEMPLATE, error=error))
+    except PermanentError as error:
+        return _fail(notification, str(error))
+    except TransientError as error:
+        return _retry_or_fail(notification, str(error))
+    except Exception as error:  # an unexpected error is retried like a transient one, then recorded
+        logger.exception("Notification %s could not be sent", notification_id)
+        return _retry_or_fail(notification, f"{type(error).__name__}: {error}")
+    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+
+
+def _finish(notification: Notification, status: str, *, reason: str = "", **fields) -> str:
+    Notification.objects.filter(pk=notification.pk).update(
+        status=status,
+        reason=reason,
+        locked_until=None,
+        next_attempt_at=None,
+        language=notification.language,
+        subject=notification.subject,
+        body=notification.body,
+        updated_at=timezone.now(),
+        **fields,
+    )
+    notification.status = status
+    notification.reason = reason
+    return status
+
+
+def _fail(notification: Notification, reason: str) -> str:
+    _finish(notification, Status.FAILED, reason=reason)
+    if notification.channel == Channel.SMS:
+        _refund_sms(notification, reason)
+    _fallback(notification)
+    return Status.FAILED
+
+
+def _retry_or_fail(notification: Notification, error: str) -> str:
+    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        return _fail(notification, _text(GAVE_UP, attempts=notification.attempts, error=error))
+    delay = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1)
+    next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    Notification.objects.filter(pk=notification.pk).update(
+        reason=error, locked_until=None, next_attempt_at=next_attempt_at, language=notification.language,
+        subject=notification.subject, body=notification.body, updated_at=timezone.now(),
+    )
+    schedule_retry(notification.pk, next_attempt_at, attempt=notification.attempts + 1)
+    return Status.QUEUED
+
+
+def schedule_retry(notification_id: int, when, *, attempt: int) -> None:
+    """A one-off django-q2 schedule that runs the delivery task again at `when` (deleted once run)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.create(
+        name=f"notification {notification_id} attempt {attempt}"[:100],
+        func=DELIVER_TASK,
+        args=repr(notification_id),
+        schedule_type=Schedule.ONCE,
+        repeats=-1,
+        next_run=when,
+    )
+
+
+# --- channels -------------------------------------------------------------------------------
+
+
+def _charge_sms(notification: Notification) -> str | None:
+    """Pay the SMS with credits. Returns the final status if it must not be sent, else None."""
+    from billing import services as billing
+    from billing.sms import count_segments
+
+    segments = count_segments(notification.body).segments
+    if segments > billing.MAX_SMS_SEGMENTS:
+        return _fail(notification, _text(SMS_TOO_LONG, segments=segments, limit=billing.MAX_SMS_SEGMENTS))
+    try:
+        billing.charge_sms(
+            segments=segments,
+            notification_id=notification.pk,
+            reason=f"{notification.milestone} {notification.order.number}",
+        )
+    except billing.InsufficientCredits:
+        _finish(notification, Status.SKIPPED, reason=_text(NO_CREDITS))
+        _fallback(notification)
+        return Status.SKIPPED
+    except billing.MessageTooLong as error:
+        _finish(notification, Status.FAILED, reason=str(error))
+        _fallback(notification)
+        return Status.FAILED
+    return None
+
+
+def _refund_sms(notification: Notification, reason: str) -> None:
+    from billing import services as billing
+
+    billing.refund_sms(notification_id=notification.pk, reason=reason[:200])
+
+
+def _send_sms(notification: Notification) -> str:
+    message = SmsMessage(to=notification.recipient, body=notification.body)
+    with get_sms_backend() as backend:
+        backend.send_messages([message])
+    return message.provider_message_id
+
+
+def _send_push(notification: Notification, rendered) -> str:
+    subscriptions = list(notification.order.push_subscriptions.all())
+    if not subscriptions:
+        raise PermanentError(_text(NO_PUSH))
+    payload = {
+        "title": rendered.subject,
+        "body": rendered.body,
+        "url": rendered.url or notification.order.get_timeline_url(),
+        "tag": f"{notification.order.number}-{notification.milestone}",
+    }
+    sent_ids, transient, permanent = [], None, None
+    with get_push_backend() as backend:
+        for subscription in subscriptions:
+            message = PushMessage(subscription_info=subscription.as_subscription_info(), payload=payload)
+            try:
+                backend.send_messages([message])
+            except SubscriptionGone as error:
+                subscription.delete()
+                permanent = error
+            except PermanentError as error:
+                permanent = error
+            except TransientError as error:
+                transient = error
+            else:
+                sent_ids.append(message.provider_message_id)
+    if sent_ids:
+        # Several browsers may follow the order: it counts as sent once any took it.
+        return sent_ids[0]
+    raise transient or permanent
+
+
+def _send_email(notification: Notification, rendered) -> str:
+    order = notification.order
+    reply_to = []
+    if notification.milestone == Milestone.NEW_ORDER:
+        reply_to = [order.customer_email] if order.customer_email else []
+    elif settings.STORE_EMAIL and settings.STORE_EMAIL != settings.DEFAULT_FROM_EMAIL:
+        reply_to = [settings.STORE_EMAIL]
+    email = EmailMultiAlternatives(
+        subject=rendered.subject, body=rendered.body, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient], reply_to=reply_to,
+    )
+    if rendered.html_body:
+        email.attach_alternative(rendered.html_body, "text/html")
+    # Read by anymail backends (ignored by Django's own).
+    email.tags = [notification.milestone]
+    email.metadata = {"notification_id": str(notification.pk), "order": order.number}
+    try:
+        email.send()
+    except AnymailRecipientsRefused as error:
+        raise PermanentError(str(error)) from error
+    except AnymailAPIError as error:
+        status = getattr(error, "status_code", None)
+        if status is None or status == 429 or status >= 500:
+            raise TransientError(str(error)) from error
+        raise PermanentError(str(error)) from error
+    except AnymailError as error:
+        raise PermanentError(str(error)) from error
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        raise PermanentError(str(error)) from error
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:
+            raise PermanentError(str(error)) from error
+        raise TransientError(str(error)) from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransientError(str(error)) from error
+    status = getattr(email, "anymail_status", None)
+    message_id = getattr(status, "message_id", None) if status is not None else None
+    return "" if message_id is None else str(message_id)[:200]
+
+
+# --- staff actions --------------------------------------------------------------------------
+
+
+def resend(notification_ids) -> int:
+    """Queue failed notifications again (an SMS is paid again). Returns how many were queued."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=list(notification_ids), status=Status.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=Status.QUEUED, reason="", attempts=0, provider_message_id="", sent_at=None,
+            next_attempt_at=timezone.now(), locked_until=None, delivery_status="", delivery_status_at=None,
+            updated_at=timezone.now(),
+        )
+        for pk in ids:
+            _enqueue_on_commit(pk)
+    return len(ids)
+
+
+def update_purchase_experience(*, by, switches: dict, fallbacks: dict, platform_emails: dict | None = None) -> int:
+    """Save the purchase experience page; log each change with who made it. Returns how many changed.
+
+    switches: {milestone: {channel: bool}}; fallbacks: {milestone: channel or ""};
+    platform_emails: {storefront: [milestone, ...]} (the emails that storefront's platform sends).
+    """
+    changes = []
+    on, off = _text(_("on")), _text(_("off"))
+    all_milestone_settings()  # rows exist for every milestone
+    with transaction.atomic():
+        for setting in MilestoneSetting.objects.select_for_update().filter(milestone__in=list(switches) + list(fallbacks)):
+            milestone_label = _text(Milestone(setting.milestone).label)
+            fields = []
+            for channel, enabled in switches.get(setting.milestone, {}).items():
+                if channel not in MILESTONE_CHANNELS.get(setting.milestone, ()):
+                    continue
+                if getattr(setting, channel) != bool(enabled):
+                    changes.append(PurchaseExperienceChange(
+                        changed_by=by, setting=f"{milestone_label} · {_text(Channel(channel).label)}",
+                        old_value=on if getattr(setting, channel) else off, new_value=on if enabled else off,
+                    ))
+                    setattr(setting, channel, bool(enabled))
+                    fields.append(channel)
+            if setting.milestone in fallbacks:
+                fallback = fallbacks[setting.milestone] or ""
+                if fallback != setting.fallback_channel:
+                    changes.append(PurchaseExperienceChange(
+                        changed_by=by, setting=f"{milestone_label} · {_text(_('fallback channel'))}",
+                        old_value=_text(Channel(setting.fallback_channel).label) if setting.fallback_channel else off,
+                        new_value=_text(Channel(fallback).label) if fallback else off,
+                    ))
+                    setting.fallback_channel = fallback
+                    fields.append("fallback_channel")
+            if fields:
+                setting.save(update_fields=[*fields, "updated_at"])
+        for storefront, milestones in (platform_emails or {}).items():
+            milestones = sorted(set(milestones))
+            before = sorted(storefront.emails_sent_by_platform or [])
+            if milestones != before:
+                changes.append(PurchaseExperienceChange(
+                    changed_by=by,
+                    setting=_text(_("Emails %(storefront)s's platform sends"), storefront=storefront.name),
+                    old_value=", ".join(before) or off, new_value=", ".join(milestones) or off,
+                ))
+                storefront.emails_sent_by_platform = milestones
+                storefront.save(update_fields=["emails_sent_by_platform"])
+        PurchaseExperienceChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+# --- periodic jobs --------------------------------------------------------------------------
+
+
+def requeue_stale(*, now=None, limit: int = 1000) -> int:
+    """Enqueue again the queued rows whose delivery is overdue by the grace period."""
+    now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.NOTIFICATION_REQUEUE_AFTER_SECONDS)
+    ids = list(
+        Notification.objects.filter(status=Status.QUEUED)
+        .filter(Q(next_attempt_at__lte=overdue) | Q(next_attempt_at__isnull=True, created_at__lte=overdue))
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        enqueue_delivery(pk)
+    if ids:
+        logger.info("Re-enqueued %s overdue notifications", len(ids))
+    return len(ids)
+
+
+def purge_log(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
+    """Delete log rows older than the retention, batch by batch; returns how many were deleted.
+
+    Each batch is counted into DailyNotificationCount (per local day, milestone, channel and
+    status) in the same transaction that deletes it, so the counts stay exact after the rows are gone.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
+    tz = timezone.get_current_timezone()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Notification.objects.select_for_update()
+                .filter(created_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            counts = (
+                Notification.objects.filter(pk__in=ids)
+                .annotate(day=TruncDate("created_at", tzinfo=tz))
+                .values("day", "milestone", "channel", "status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for row in counts:
+                _add_daily_count(row["day"], row["milestone"], row["channel"], row["status"], row["n"])
+            Notification.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    while True:
+        ids = list(EmailTrackingEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        EmailTrackingEvent.objects.filter(pk__in=ids).delete()
+    if deleted:
+        logger.info("Purged %s notification log rows older than %s", deleted, cutoff)
+    return deleted
+
+
+def _add_daily_count(day, milestone: str, channel: str, status: str, n: int) -> None:
+    row, created = DailyNotificationCount.objects.get_or_create(
+        day=day, milestone=milestone, channel=channel, status=status, defaults={"count": n}
+    )
+    if not created:
+        DailyNotificationCount.objects.filter(pk=row.pk).update(count=F("count") + n)
+
+
+# --- email tracking (anymail webhooks) ------------------------------------------------------
+
+
+def apply_tracking_event(event, esp_name: str = "") -> bool:
+    """Record an ESP's delivered / bounced / complained report on the email's row, once per event.
+
+    Returns True when a row was updated.
+    """
+    from anymail.signals import EventType
+
+    handled = {EventType.DELIVERED, EventType.BOUNCED, EventType.COMPLAINED, EventType.REJECTED}
+    if event.event_type not in handled or not event.message_id:
+        return False
+    key = event.event_id or hashlib.sha256(
+        f"{esp_name}|{event.event_type}|{event.message_id}|{event.timestamp}|{event.recipient}".encode()
+    ).hexdigest()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                EmailTrackingEvent.objects.create(
+                    event_key=f"{esp_name}:{key}"[:255], event_type=event.event_type,
+                    message_id=str(event.message_id)[:200],
+                )
+        except IntegrityError:
+            return False  # the provider posted this event before
+        notification = (
+            Notification.objects.select_for_update().select_related("order")
+            .filter(channel=Channel.EMAIL, provider_message_id=str(event.message_id)).first()
+        )
+        if notification is None:
+            return False
+        when = event.timestamp or timezone.now()
+        detail = event.description or event.mta_response or event.reject_reason or ""
+        DeliveryStatus = Notification.DeliveryStatus
+        if event.event_type == EventType.DELIVERED:
+            if notification.delivery_status:
+                return False  # a bounce or complaint already said more
+            notification.delivery_status = DeliveryStatus.DELIVERED
+        elif event.event_type == EventType.COMPLAINED:
+            notification.delivery_status = DeliveryStatus.COMPLAINED
+        else:
+            bounced = event.event_type == EventType.BOUNCED
+            notification.delivery_status = DeliveryStatus.BOUNCED if bounced else DeliveryStatus.REJECTED
+            notification.status = Status.FAILED
+            notification.reason = _text(BOUNCED if bounced else REJECTED, detail=detail)[:1000]
+        notification.delivery_status_at = when
+        notification.save(update_fields=["delivery_status", "delivery_status_at", "status", "reason", "updated_at"])
+        if notification.status == Status.FAILED:
+            _fallback(notification)
+    return True

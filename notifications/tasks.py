@@ -1,0 +1,14 @@
+"""django-q2 tasks. Thin: they take ids and call services."""
+from . import services
+
+
+def deliver_notification(notification_id: int):
+    return services.deliver(notification_id)
+
+
+def sweep_queued_notifications():
+    return services.requeue_stale()
+
+
+def purge_notification_log():
+    return services.purge_log()
