@@ -397,3 +397,12 @@ def test_balances_always_equal_the_ledger_sums():
         LedgerMachine,
         settings=hypothesis_settings(max_examples=12, stateful_step_count=20, deadline=None),
     )
+
+
+def test_the_warning_email_speaks_the_stores_language(credits, django_capture_on_commit_callbacks, settings):
+    settings.LANGUAGE_CODE = "pt-br"
+    credits(monthly=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        charge_sms(segments=1, notification_id=1)
+    assert [m.subject for m in mail.outbox] == ["[Tienda Demo] Os créditos de SMS acabaram"]
+    assert "Sua loja ficou sem créditos de SMS." in mail.outbox[0].body
