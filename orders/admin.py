@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import admin_views, services
@@ -112,7 +114,7 @@ class OrderEventInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
-        "number", "created_at", "customer_name", "city", "total_display", "payment_method",
+        "number", "created_display", "customer_name", "city", "total_display", "payment_method",
         "payment_status", "status", "next_step",
     ]
     list_filter = [
@@ -139,6 +141,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("carrier", "storefront")
+
+    @admin.display(description=_("date"), ordering="created_at")
+    def created_display(self, order):
+        return date_format(localtime(order.created_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("total"), ordering="total")
     def total_display(self, order):
@@ -209,6 +215,10 @@ class OrderAdmin(admin.ModelAdmin):
         ))
 
     # --- order page --------------------------------------------------------------------------
+
+    def view_on_site(self, order):
+        # "View on site" opens the customer's own order page.
+        return order.get_timeline_url()
 
     def has_add_permission(self, request):
         # Orders come from the storefronts (orders.services.place_order), never typed in here.
