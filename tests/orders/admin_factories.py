@@ -3,6 +3,7 @@ import html
 import re
 import struct
 import zlib
+from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -84,3 +85,56 @@ def buttons(response) -> dict[str, str | None]:
             refusal = REFUSAL.search(match["body"])
             result[match["name"]] = html.unescape(refusal["reason"].strip()) if refusal else ""
     return result
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from one <form>: inputs, checked boxes, selects, textareas."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data.lstrip("\n") if not self.data[self._textarea][-1] else data
+
+
+def form_data(response, form_id) -> dict[str, list[str]]:
+    """The data a browser would post from the page's form `form_id`, as rendered."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    return reader.data

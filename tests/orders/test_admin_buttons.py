@@ -5,7 +5,7 @@ import pytest
 
 from orders.models import FulfillmentMethod, PaymentMethod, Status
 from tests.factories import OrderFactory, UserFactory
-from tests.orders.admin_factories import buttons, change_url, dispatcher, manager
+from tests.orders.admin_factories import buttons, change_url, dispatcher, form_data, manager
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,34 @@ def test_order_page_shows_status_totals_and_next_step_read_only(staff_client):
     page = response.content.decode()
     assert "ARS11,500.00" in page
     assert "Waiting for payment" in page
+
+
+def test_manager_corrects_the_customers_contact_but_cannot_set_status_or_totals_by_hand(client):
+    order = OrderFactory(payment_method=PaymentMethod.TRANSFER)
+    client.force_login(manager())
+    data = form_data(client.get(change_url(order)), "order_form")
+    data.update(
+        customer_email=["maria.nueva@example.com"], customer_phone=["+5493515550000"],
+        status=["finalized"], payment_status=["paid"], total=["1.00"], _save=["Save"],
+    )
+
+    response = client.post(change_url(order), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    order.refresh_from_db()
+    assert (order.customer_email, str(order.customer_phone)) == ("maria.nueva@example.com", "+5493515550000")
+    assert (order.status, order.payment_status, order.total) == (Status.PENDING, "unpaid", Decimal("11500.00"))
+    assert not order.events.exists()
+
+
+def test_dispatch_user_sees_the_order_read_only(client):
+    order = OrderFactory()
+    client.force_login(dispatcher())
+
+    page = client.get(change_url(order))
+    response = client.post(change_url(order), {"customer_email": "otro@example.com"})
+
+    assert "customer_email" not in page.context["adminform"].form.fields
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.customer_email != "otro@example.com"
