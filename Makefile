@@ -32,8 +32,8 @@ setup: install
 ## Start the web server and the task worker together; Ctrl-C stops both.
 run: setup
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py qcluster & \
+	@$(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (uses DATABASE_URL when set; SQLite otherwise).
