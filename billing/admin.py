@@ -171,7 +171,9 @@ class LedgerEntryAdmin(admin.ModelAdmin):
                         "This top-up was already applied on %(date)s; it was not added again."
                     ) % {"date": date_format(timezone.localtime(entry.created_at), "DATETIME_FORMAT")},
                         messages.WARNING)
-                return HttpResponseRedirect(reverse("admin:billing_ledgerentry_changelist"))
+                if self.has_view_permission(request):
+                    return HttpResponseRedirect(reverse("admin:billing_ledgerentry_changelist"))
+                return HttpResponseRedirect(reverse("admin:index"))
         else:
             form = TopUpForm(initial={"token": uuid.uuid4()})
         return TemplateResponse(request, "billing/admin/top_up.html", self._context(

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +32,8 @@ class ServiceTier(models.Model):
         ]
 
     def __str__(self):
-        return _("%(name)s (%(allowance)s SMS a month)") % {"name": self.name, "allowance": self.monthly_allowance}
+        allowance = number_format(self.monthly_allowance, force_grouping=True)
+        return _("%(name)s (%(allowance)s SMS a month)") % {"name": self.name, "allowance": allowance}
 
 
 class WarningLevel(models.TextChoices):
