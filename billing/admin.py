@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .forms import TierForm, TopUpForm
+from .forms import AdjustmentForm, TierForm, TopUpForm
 from .models import LedgerEntry, ServiceTier
 
 TOP_UP_PERMISSION = "billing.top_up_credits"
@@ -122,6 +122,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         return [
             path("top-up/", view(self.top_up_view), name="%s_%s_top_up" % info),
             path("tier/", view(self.tier_view), name="%s_%s_tier" % info),
+            path("adjust/", view(self.adjust_view), name="%s_%s_adjust" % info),
             path("export/", view(self.export_view), name="%s_%s_export" % info),
         ] + super().get_urls()
 
@@ -130,6 +131,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "can_top_up": request.user.has_perm(TOP_UP_PERMISSION),
             "can_change_tier": request.user.has_perm(CHANGE_TIER_PERMISSION),
+            "can_adjust": request.user.is_superuser,
         }
         return super().changelist_view(request, extra_context)
 
@@ -201,4 +203,35 @@ class LedgerEntryAdmin(admin.ModelAdmin):
             form = TierForm(initial={"tier": account.pending_tier_id or account.tier_id})
         return TemplateResponse(request, "billing/admin/tier.html", self._context(
             request, title=gettext("Service tier"), form=form, account=account,
+        ))
+
+    def adjust_view(self, request):
+        """A manual correction (superusers only), recorded in the ledger with its reason."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        if request.method == "POST":
+            form = AdjustmentForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    entry, applied = services.adjust(
+                        bucket=data["bucket"], amount=data["amount"], by=request.user, reason=data["reason"],
+                        idempotency_key=data["token"],
+                    )
+                except services.InsufficientCredits as error:
+                    form.add_error("amount", gettext(
+                        "That would leave the balance below zero: it has %(available)s credits."
+                    ) % {"available": error.available})
+                else:
+                    if applied:
+                        self.message_user(request, gettext("Adjustment of %(amount)+d credits recorded.") % {
+                            "amount": entry.amount}, messages.SUCCESS)
+                    else:
+                        self.message_user(request, gettext(
+                            "This adjustment was already applied; it was not applied again."), messages.WARNING)
+                    return HttpResponseRedirect(reverse("admin:billing_ledgerentry_changelist"))
+        else:
+            form = AdjustmentForm(initial={"token": uuid.uuid4()})
+        return TemplateResponse(request, "billing/admin/adjust.html", self._context(
+            request, title=gettext("Adjust SMS credits"), form=form,
         ))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ServiceTier
+from .models import LedgerEntry, ServiceTier
 
 MAX_TOP_UP = 1_000_000
 
@@ -38,3 +38,25 @@ class TierForm(forms.Form):
         empty_label=None,
         widget=forms.RadioSelect,
     )
+
+
+class AdjustmentForm(forms.Form):
+    bucket = forms.ChoiceField(label=_("Balance"), choices=LedgerEntry.Bucket.choices)
+    amount = forms.IntegerField(
+        label=_("Credits"),
+        min_value=-MAX_TOP_UP,
+        max_value=MAX_TOP_UP,
+        help_text=_("Positive adds credits, negative takes them."),
+        error_messages={"invalid": _("Enter a whole number of credits.")},
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+    token = forms.UUIDField(widget=forms.HiddenInput, error_messages={
+        "required": _("This form has expired; open it again."),
+        "invalid": _("This form has expired; open it again."),
+    })
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError(_("An adjustment adds or takes at least 1 credit."))
+        return amount

@@ -456,10 +456,12 @@ def top_up(*, amount: int, by, reference: str, reason: str = "",
 
 
 @transaction.atomic
-def adjust(*, bucket: str, amount: int, by, reason: str) -> LedgerEntry:
-    """A manual correction of one bucket (positive or negative), with its reason.
+def adjust(*, bucket: str, amount: int, by, reason: str,
+           idempotency_key: uuid.UUID | None = None) -> tuple[LedgerEntry, bool]:
+    """A manual correction of one bucket (positive or negative), with its reason; superusers only.
 
-    Raises ``InsufficientCredits`` when it would take the bucket below zero.
+    Returns ``(entry, applied)`` like ``top_up``. Raises ``InsufficientCredits`` when it would
+    take the bucket below zero.
     """
     amount = _check_count(amount, "amount")
     if amount == 0:
@@ -468,15 +470,21 @@ def adjust(*, bucket: str, amount: int, by, reason: str) -> LedgerEntry:
         raise ValueError(f"unknown bucket {bucket!r}")
     if not reason.strip():
         raise ValueError("an adjustment needs a reason")
+    if by is not None and not by.is_superuser:
+        raise PermissionDenied
     account = _lock_account()
     _roll_over_if_due(account)
+    if idempotency_key is not None:
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
     available = account.monthly_remaining if bucket == Bucket.MONTHLY else account.purchased
     if available + amount < 0:
         raise InsufficientCredits(needed=-amount, available=available)
     entry = _post(
         account, kind=Kind.ADJUSTMENT, bucket=bucket, amount=amount, operation=uuid.uuid4(),
-        created_by=by, reason=reason.strip()[:255],
+        created_by=by, reason=reason.strip()[:255], idempotency_key=idempotency_key,
     )
     _note_warning(account, may_reset=amount > 0)
     _save(account)
-    return entry
+    return entry, True

@@ -252,3 +252,46 @@ def test_the_cost_preview_tag_shows_both_costs():
     assert "UCS-2 (Unicode)" in html and "3 SMS segments" in html
     assert "With GSM-7 friendly characters:" in html and "GSM-7" in html and "2 SMS segments" in html
     assert "<code>ã ó</code>" in html
+
+
+# --- manual adjustments -----------------------------------------------------------------------
+
+ADJUST_URL = reverse("admin:billing_ledgerentry_adjust")
+
+
+def test_a_superuser_records_an_adjustment_once(staff_client, credits):
+    credits(monthly=10, purchased=40)
+    page = staff_client.get(ADJUST_URL).content.decode()
+    token = re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
+    data = {"bucket": "purchased", "amount": "-25", "reason": "Recarga FAC-0001 cargada dos veces", "token": token}
+    assert staff_client.post(ADJUST_URL, data).status_code == 302
+    assert staff_client.post(ADJUST_URL, data).status_code == 302
+    entry = LedgerEntry.objects.get(kind="adjustment")
+    assert (entry.amount, entry.bucket, entry.created_by.username) == (-25, "purchased", "boss")
+    assert account().purchased == 15
+    assert_balances_equal_ledger()
+
+
+@pytest.mark.parametrize("amount,error", [
+    ("0", "An adjustment adds or takes at least 1 credit."),
+    ("2.5", "Enter a whole number of credits."),
+    ("-41", "That would leave the balance below zero: it has 40 credits."),
+])
+def test_an_impossible_adjustment_is_a_form_error(staff_client, credits, amount, error):
+    credits(monthly=10, purchased=40)
+    response = staff_client.post(ADJUST_URL, {
+        "bucket": "purchased", "amount": amount, "reason": "x", "token": str(uuid.uuid4()),
+    })
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind="adjustment").exists()
+
+
+def test_only_superusers_adjust_credits(billing_client, credits):
+    credits(monthly=10)
+    assert billing_client.get(ADJUST_URL).status_code == 403
+    response = billing_client.post(ADJUST_URL, {
+        "bucket": "monthly", "amount": "50", "reason": "x", "token": str(uuid.uuid4()),
+    })
+    assert response.status_code == 403
+    assert account().monthly_remaining == 10

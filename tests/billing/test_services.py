@@ -395,7 +395,7 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_balances_always_equal_the_ledger_sums():
     run_state_machine_as_test(
         LedgerMachine,
-        settings=hypothesis_settings(max_examples=12, stateful_step_count=20, deadline=None),
+        settings=hypothesis_settings(max_examples=10, stateful_step_count=20, deadline=None),
     )
 
 
