@@ -264,12 +264,13 @@ SMS: dict[tuple[str, str], str] = {
     "Acompanhe em {{ timeline_link }}",
     ("preparing", "en"): "{{ store_name }}: we're preparing your order {{ order_number }}. "
     "Follow it at {{ timeline_link }}",
-    ("shipped", "es"): "{{ store_name }}: tu pedido {{ order_number }} va en camino con {{ carrier }}. "
-    "Seguimiento {{ tracking_code }}: {{ tracking_link }}",
-    ("shipped", "pt-br"): "{{ store_name }}: o seu pedido {{ order_number }} foi enviado pela {{ carrier }}. "
-    "Rastreio {{ tracking_code }}: {{ tracking_link }}",
-    ("shipped", "en"): "{{ store_name }}: your order {{ order_number }} shipped with {{ carrier }}. "
-    "Tracking {{ tracking_code }}: {{ tracking_link }}",
+    # Carrier, tracking code and link fit one segment with a short store name.
+    ("shipped", "es"): "{{ store_name }}: tu pedido {{ order_number }} salió con {{ carrier }}, "
+    "código {{ tracking_code }}: {{ tracking_link }}",
+    ("shipped", "pt-br"): "{{ store_name }}: pedido {{ order_number }} enviado pela {{ carrier }}, "
+    "rastreio {{ tracking_code }}: {{ tracking_link }}",
+    ("shipped", "en"): "{{ store_name }}: your order {{ order_number }} shipped with {{ carrier }}, "
+    "tracking {{ tracking_code }}: {{ tracking_link }}",
     ("ready_for_pickup", "es"): "{{ store_name }}: tu pedido {{ order_number }} está listo para retirar en "
     "{{ pickup_point }}",
     ("ready_for_pickup", "pt-br"): "{{ store_name }}: o seu pedido {{ order_number }} está pronto para retirada "

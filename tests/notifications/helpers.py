@@ -51,7 +51,7 @@ class StubServer:
     """A local HTTP server on 127.0.0.1 with a random port, answering from a list of responses.
 
     Each response is (status, headers, body); the last one repeats. Requests are recorded as
-    dicts with path, headers and body.
+    dicts with path, headers (lower-case names) and body.
     """
 
     def __init__(self, responses):
@@ -62,7 +62,11 @@ class StubServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                stub.requests.append({"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
+                stub.requests.append({
+                    "path": self.path,
+                    "headers": {name.lower(): value for name, value in self.headers.items()},
+                    "body": self.rfile.read(length),
+                })
                 index = min(len(stub.requests), len(stub.responses)) - 1
                 status, headers, body = stub.responses[index]
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()

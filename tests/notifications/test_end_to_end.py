@@ -41,8 +41,8 @@ PUSH_TITLES = {
     "pt-br": ["Pagamento aprovado", "Estamos preparando o seu pedido", "O seu pedido está a caminho"],
     "en": ["Payment approved", "We're preparing your order", "Your order is on its way"],
 }
-SMS_WORDS = {"es": "va en camino con Correo Argentino", "pt-br": "foi enviado pela Correo Argentino",
-             "en": "shipped with Correo Argentino"}
+SMS_WORDS = {"es": "salio con Correo Argentino, codigo", "pt-br": "enviado pela Correo Argentino, rastreio",
+             "en": "shipped with Correo Argentino, tracking"}
 TOTALS = {"es": "11.500,00", "pt-br": "11.500,00", "en": "11,500.00"}
 
 
@@ -54,6 +54,7 @@ def customer_mail():
 def test_carrier_order_through_every_move_sends_exactly_the_expected_messages(
     language, staff, commit, credits, sms_outbox, push_outbox
 ):
+    before = credits()
     with commit():
         order = place(by=staff, language=language)
     subscribe(order)
@@ -91,6 +92,7 @@ def test_carrier_order_through_every_move_sends_exactly_the_expected_messages(
     assert sms_outbox[0].to == "+5491155550000"
     assert SMS_WORDS[language] in sms_outbox[0].body
     assert TRACKING_CODE in sms_outbox[0].body and order.get_tracking_redirect_url() in sms_outbox[0].body
+    assert credits() == before - 1  # one GSM-7 segment
 
     rows = Notification.objects.filter(order=order)
     assert sorted(rows.values_list("milestone", "channel")) == sorted([
