@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev setup worker web clean
+.PHONY: run test install install-dev setup worker web clean bench bench-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ run: setup
 ## The whole test suite (uses DATABASE_URL when set; SQLite otherwise).
 test: install-dev
 	$(VENV)/bin/pytest
+
+## Benchmarks and fault drills on PostgreSQL (started if needed) into their own database
+## (BENCH_DATABASE_URL, default orders_bench); writes bench/RESULTS.md. bench-smoke: seconds-long sizes.
+bench: install-dev
+	$(PY) -m bench
+
+bench-smoke: install-dev
+	$(PY) -m bench --smoke
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache .hypothesis

@@ -1,0 +1,50 @@
+"""The benchmark harness runs end to end (smoke sizes), so `make bench` never rots.
+
+Timings are not asserted (machines are noisy); that no page's query count grows with the
+number of orders is, since it does not depend on speed.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+
+from tests.utils import requires_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = {
+    "lifecycle throughput",
+    "queries: admin order list",
+    "queries: admin order page",
+    "queries: API order list",
+    "queries: API order detail",
+    "queries: timeline page",
+    "purge: total",
+    "purge: longest statement",
+}
+
+
+def _bench_url() -> str:
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s.get('USER') or 'postgres'}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/orders_bench_smoke"
+
+
+@requires_postgres
+def test_smoke_run_produces_every_figure_and_keeps_the_query_budgets(tmp_path):
+    out = tmp_path / "figures.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--database-url", _bench_url(), "--json", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=170,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = {f["name"]: f for f in json.loads(out.read_text())}
+    assert EXPECTED <= set(figures), sorted(figures)
+    for name, figure in figures.items():
+        assert figure["value"] != "error", (name, figure["notes"])
+        if name.startswith("queries: "):
+            # No query per order on any page: the count with 10 orders equals the count with more.
+            assert figure["baseline"] == f"{figure['value']} with 10 orders", (name, figure)
