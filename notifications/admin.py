@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -220,12 +220,10 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fields you can use"))
     def available_fields(self, obj):
-        return format_html(
-            "<ul style='margin-left:0'>{}</ul>",
-            format_html("".join(
-                format_html("<li><code>{{{{ {} }}}}</code> {}</li>", name, label) for name, label in FIELDS.items()
-            )),
+        items = format_html_join(
+            "", "<li><code>{{{{ {} }}}}</code> {}</li>", ((name, label) for name, label in FIELDS.items())
         )
+        return format_html("<ul style='margin-left:0'>{}</ul>", items)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
