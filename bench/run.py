@@ -21,7 +21,7 @@ SIZES = {
               "drill_crash": 0, "drill_outage_sms": 0, "drill_outage_secs": 0, "drill_staff_orders": 20,
               "drill_staff_secs": 2, "drill_staff_threads": 4},
 }
-ALL = ["lifecycle", "queries", "purge", "delivery", "drills"]
+ALL = ["lifecycle", "queries", "purge", "delivery"]  # the fault drills are not written yet
 
 # The bench process and its workers deliver to in-memory backends, never to the console.
 BACKEND_ENV = {
@@ -70,7 +70,6 @@ def main(argv=None) -> int:
         "queries": lambda: queries.run(sizes["queries"]),
         "purge": lambda: purge.run(sizes["purge"]),
         "delivery": lambda: __import__("bench.delivery").delivery.run(url, sizes["delivery"]),
-        "drills": lambda: __import__("bench.drills").drills.run(url, sizes),
     }
     figures: list[Figure] = []
     for name in args.only:
