@@ -69,9 +69,9 @@ class Carrier(models.Model):
         if not code:
             raise ValidationError(_("Enter the tracking code."), code="tracking_code_required")
         if not re.fullmatch(self.tracking_code_regex, code):
-            message = _("“%(code)s” is not a %(carrier)s tracking code.")
+            message = _("“%(code)s” is not a valid %(carrier)s tracking code.")
             if self.tracking_code_example:
-                message = _("“%(code)s” is not a %(carrier)s tracking code (they look like %(example)s).")
+                message = _("“%(code)s” is not a valid %(carrier)s tracking code (they look like %(example)s).")
             raise ValidationError(
                 message,
                 code="tracking_code_invalid",

@@ -30,7 +30,7 @@ def test_correo_argentino_rejects_a_bad_check_digit_and_foreign_codes():
     assert correo.clean_tracking_code(" rr-123 456 785 ar ") == "RR123456785AR"
     with pytest.raises(ValidationError, match="check digit"):
         correo.clean_tracking_code("RR123456784AR")
-    with pytest.raises(ValidationError, match="not a Correo Argentino tracking code"):
+    with pytest.raises(ValidationError, match="not a valid Correo Argentino tracking code"):
         correo.clean_tracking_code("1Z999AA10123456784")
 
 

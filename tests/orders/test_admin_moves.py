@@ -87,7 +87,7 @@ def test_ship_with_a_code_not_in_the_carriers_format_is_a_form_error(staff_clien
 
     assert response.status_code == 200
     errors = response.context["form"].errors["tracking_code"]
-    assert errors == ["“ABC123” is not a Andreani tracking code (they look like 360000123456780)."]
+    assert errors == ["“ABC123” is not a valid Andreani tracking code (they look like 360000123456780)."]
     order.refresh_from_db()
     assert (order.status, order.carrier, order.tracking_code) == (Status.PREPARING, None, "")
     assert not order.events.exists()

@@ -155,7 +155,7 @@ def test_cash_on_delivery_runs_unpaid_until_finalize():
     "tracking_code, message",
     [
         ("", "Enter the tracking code."),
-        ("ABC", "is not a Correo Argentino tracking code"),
+        ("ABC", "is not a valid Correo Argentino tracking code"),
         ("RR123456784AR", "wrong check digit"),
     ],
 )
