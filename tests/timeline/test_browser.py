@@ -30,9 +30,9 @@ pytestmark = [
         reason="no Chromium at /usr/bin/chromium: install Debian's package (`apt-get install chromium`, "
         "as .ci/run does) to run the real-browser tests",
     ),
-    # The live server answers from another thread, so the data must be committed; the seeded
-    # carriers are restored afterwards for the tests that follow.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server answers from another thread, so the data must be committed. The tests make
+    # every row they need (their own carrier), so they rely on no seeded data.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -127,7 +127,7 @@ def test_customer_follows_a_shipped_order_on_a_phone_and_tracks_the_package(
 
     track.click()
     page.wait_for_url(f"{site}/track/{TRACKING_CODE}")
-    assert visits == [f"/track/{TRACKING_CODE}"]
+    assert [path for path in visits if path.startswith("/track/")] == [f"/track/{TRACKING_CODE}"]
     assert Order.objects.get(pk=order.pk).tracking_clicks == 1
     context.close()
 

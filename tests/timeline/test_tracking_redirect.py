@@ -132,7 +132,7 @@ def test_post_is_not_allowed(client):
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_clicks_are_all_counted():
     """The counters are updated in the database (UPDATE ... SET n = n + 1), never read-modify-write."""
     order = order_at(Status.SHIPPED)
