@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -47,13 +48,15 @@ def request_hash(request) -> str:
     return digest.hexdigest()
 
 
+KEY_PATTERN = re.compile(r"[!-~]{1,%d}" % MAX_KEY_LENGTH)  # visible ASCII, no spaces
+
+
 def clean_key(value: str) -> str:
-    key = value.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not KEY_PATTERN.fullmatch(value):
         raise ValidationError(
-            {HEADER: [_("Send a key of 1 to 255 printable characters, such as a UUID.")]}, code="invalid"
+            {HEADER: [_("Send a key of 1 to 255 visible ASCII characters, such as a UUID.")]}, code="invalid"
         )
-    return key
+    return value
 
 
 def purge_expired(storefront=None) -> int:

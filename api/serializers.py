@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.serializerfields import PhoneNumberField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from carriers.models import Carrier
@@ -21,19 +22,91 @@ from orders.models import (
 )
 
 MAX_QUANTITY = 100_000
-MAX_LINES = 500
+MAX_LINES = 100  # lines per order; more is a bulk import, not a storefront order
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 
 
-class MoneyField(serializers.DecimalField):
-    """An amount such as "1500.00" (a JSON number is accepted too): 12 digits, 2 decimals."""
+class StrictTypeMixin:
+    """Refuses JSON values of the wrong type instead of coercing them ("5" is not a number)."""
+
+    json_types: tuple[type, ...] = (str,)
+    default_error_messages = {"wrong_type": _("Send a %(expected)s here, not %(got)s.")}
+    type_names = {str: "string", int: "number", float: "number", bool: "boolean", dict: "object", list: "list"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) and bool not in self.json_types or not isinstance(data, self.json_types):
+            expected = " / ".join(dict.fromkeys(self.type_names.get(t, t.__name__) for t in self.json_types))
+            got = self.type_names.get(type(data), type(data).__name__)
+            self.fail("wrong_type", expected=expected, got=got)
+        return super().to_internal_value(data)
+
+    def fail(self, key, **kwargs):
+        if key == "wrong_type":
+            raise serializers.ValidationError(self.error_messages["wrong_type"] % kwargs, code="invalid")
+        return super().fail(key, **kwargs)
+
+
+class CharField(StrictTypeMixin, serializers.CharField):
+    pass
+
+
+class EmailField(StrictTypeMixin, serializers.EmailField):
+    pass
+
+
+class StrictPhoneNumberField(StrictTypeMixin, PhoneNumberField):
+    pass
+
+
+class ChoiceField(StrictTypeMixin, serializers.ChoiceField):
+    pass
+
+
+class BooleanField(StrictTypeMixin, serializers.BooleanField):
+    json_types = (bool,)
+
+
+class IntegerField(StrictTypeMixin, serializers.IntegerField):
+    json_types = (int, float)
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+MONEY_PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
+
+
+@extend_schema_field({
+    "oneOf": [
+        {"type": "string", "pattern": MONEY_PATTERN, "example": "1500.00"},
+        {"type": "number", "minimum": 0, "maximum": 9999999999.99},
+    ],
+    "description": "An amount: a string such as \"1500.00\" (a JSON number is accepted too), at most 2 decimals.",
+})
+class MoneyInputField(StrictTypeMixin, serializers.DecimalField):
+    """An amount sent to us: "1500.00" (a JSON number is accepted too), 12 digits, 2 decimals."""
+
+    json_types = (str, int, float)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal("0"))
         super().__init__(max_digits=12, decimal_places=2, **kwargs)
 
 
-class CurrencyField(serializers.CharField):
-    """An ISO 4217 currency code such as ARS, BRL, MXN (upper case)."""
+@extend_schema_field({"type": "string", "pattern": r"^\d{1,10}\.\d{2}$", "example": "1500.00"})
+class MoneyField(serializers.DecimalField):
+    """An amount we answer with, always as a string with two decimals: "1500.00"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, **kwargs)
+
+
+@extend_schema_field({"type": "string", "minLength": 3, "maxLength": 3, "pattern": "^[A-Za-z]{3}$", "example": "ARS"})
+class CurrencyField(CharField):
+    """An ISO 4217 currency code such as ARS, BRL, MXN."""
 
     def __init__(self, **kwargs):
         super().__init__(min_length=3, max_length=3, validators=[validate_currency], **kwargs)
@@ -45,7 +118,7 @@ class CurrencyField(serializers.CharField):
 LANGUAGE_ALIASES = {"pt-BR": Language.PORTUGUESE_BRAZIL}
 
 
-class LanguageField(serializers.ChoiceField):
+class LanguageField(ChoiceField):
     """The customer's language: es, pt-br (pt-BR is accepted too) or en."""
 
     def __init__(self, **kwargs):
@@ -60,9 +133,9 @@ class LanguageField(serializers.ChoiceField):
 
 
 class CustomerInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    phone = PhoneNumberField(
+    name = CharField(max_length=200)
+    email = EmailField(max_length=254, required=False, allow_blank=True, default="")
+    phone = StrictPhoneNumberField(
         max_length=40, required=False, allow_blank=True, default="",
         help_text=_("E.164 (+5491155550000); a national number is read in the store's default region."),
     )
@@ -70,47 +143,47 @@ class CustomerInput(serializers.Serializer):
 
 
 class FulfillmentInput(serializers.Serializer):
-    method = serializers.ChoiceField(choices=FulfillmentMethod.choices)
-    address = serializers.CharField(
+    method = ChoiceField(choices=FulfillmentMethod.choices)
+    address = CharField(
         max_length=1000, required=False, allow_blank=True, default="",
         help_text=_("Required for carrier fulfillment."),
     )
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    pickup_point = serializers.CharField(
+    city = CharField(max_length=100, required=False, allow_blank=True, default="")
+    pickup_point = CharField(
         max_length=1000, required=False, allow_blank=True, default="",
         help_text=_("Required for pickup: the address and opening hours."),
     )
 
 
 class LineInput(serializers.Serializer):
-    sku = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    name = serializers.CharField(max_length=255)
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    unit_price = MoneyField()
+    sku = CharField(max_length=64, required=False, allow_blank=True, default="")
+    name = CharField(max_length=255)
+    quantity = IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    unit_price = MoneyInputField()
 
 
 class PaidOnlineInput(serializers.Serializer):
-    amount = MoneyField(min_value=Decimal("0.01"))
-    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    amount = MoneyInputField(min_value=Decimal("0.01"))
+    reference = CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class NotifyInput(serializers.Serializer):
-    notify_customer = serializers.BooleanField(
+    notify_customer = BooleanField(
         required=False, default=True,
         help_text=_("Send the customer the milestone's email, SMS and push (as the store's switches allow)."),
     )
 
 
 class OrderCreateInput(NotifyInput):
-    external_id = serializers.CharField(
+    external_id = CharField(
         max_length=100, help_text=_("The storefront's own order id; sending it again never creates a second order."),
     )
     customer = CustomerInput()
-    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_method = ChoiceField(choices=PaymentMethod.choices)
     fulfillment = FulfillmentInput()
     currency = CurrencyField()
-    lines = LineInput(many=True, min_length=1, max_length=MAX_LINES)
-    shipping_cost = MoneyField(required=False, default=Decimal("0.00"))
+    lines = serializers.ListField(child=LineInput(), min_length=1, max_length=MAX_LINES)
+    shipping_cost = MoneyInputField(required=False, default=Decimal("0.00"))
     payment = PaidOnlineInput(
         required=False, allow_null=True, default=None,
         help_text=_("The payment already taken online, if any."),
@@ -118,13 +191,13 @@ class OrderCreateInput(NotifyInput):
 
 
 class PaymentInput(NotifyInput):
-    amount = MoneyField(min_value=Decimal("0.01"))
-    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    amount = MoneyInputField(min_value=Decimal("0.01"))
+    reference = CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class ShipInput(NotifyInput):
-    carrier = serializers.CharField(max_length=40, help_text=_("A carrier code from GET /api/v1/carriers/."))
-    tracking_code = serializers.CharField(max_length=60)
+    carrier = CharField(max_length=40, help_text=_("A carrier code from GET /api/v1/carriers/."))
+    tracking_code = CharField(max_length=60)
 
     def validate_carrier(self, value):
         carrier = Carrier.objects.filter(code=value).first()
@@ -134,18 +207,23 @@ class ShipInput(NotifyInput):
 
 
 class CancelInput(NotifyInput):
-    reason = serializers.CharField(max_length=1000, help_text=_("Why the order is cancelled (the customer reads it)."))
+    reason = CharField(max_length=1000, help_text=_("Why the order is cancelled (the customer reads it)."))
 
 
 class OrderListFilter(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, required=False)
+    status = ChoiceField(choices=Status.choices, required=False)
+    payment_status = ChoiceField(choices=PaymentStatus.choices, required=False)
     updated_since = serializers.DateTimeField(
         required=False, help_text=_("ISO 8601, e.g. 2026-03-01T12:00:00Z: orders changed at or after this time."),
     )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE,
+        help_text=_("Orders per page (default %(default)s).") % {"default": PAGE_SIZE},
+    )
+    cursor = CharField(required=False, max_length=500, help_text=_("The `next` or `previous` link's cursor."))
 
     def to_internal_value(self, data):
-        data = data.copy()
+        data = data.dict() if hasattr(data, "dict") else dict(data)  # one value per parameter; "" is not "absent"
         value = data.get("updated_since")
         if isinstance(value, str) and " " in value.strip() and "T" in value:
             # A "+03:00" offset sent without URL-encoding arrives as " 03:00".

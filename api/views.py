@@ -31,9 +31,10 @@ from .services import create_order
 ORDER_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    OpenApiParameter.HEADER, required=False,
     description=_(
-        "Any unique string up to 255 characters (a UUID). Retrying with the same key and body "
+        "A unique key of 1 to 255 visible ASCII characters (a UUID is ideal). Retrying with the same key and body "
         "replays the first response for 24 hours instead of acting twice."
     ),
 )
@@ -59,9 +60,12 @@ def errors(*codes: int) -> dict:
 
 class OrderCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
-    page_size = 50
+    page_size = s.PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = s.MAX_PAGE_SIZE
+
+    def get_schema_operation_parameters(self, view):
+        return []  # documented, and validated, by OrderListFilter
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -133,7 +133,7 @@ def _with_fulfillment(**changes):
                  id="fulfillment-method"),
     pytest.param(_with_customer(language="fr"), {"customer": {"language": ['"fr" is not a valid choice.']}},
                  id="language"),
-    pytest.param(order_body(lines=[]), {"lines": {"non_field_errors": ["Ensure this field has at least 1 elements."]}},
+    pytest.param(order_body(lines=[]), {"lines": ["Ensure this field has at least 1 elements."]},
                  id="no-lines"),
     pytest.param(order_body(payment={"amount": "0"}), {"payment": {"amount": [
         "Ensure this value is greater than or equal to 0.01."]}}, id="zero-payment"),
@@ -156,6 +156,47 @@ def test_every_invalid_field_is_reported_at_once(api):
     assert set(errors) == {"payment_method", "currency", "customer", "lines"}
     assert list(errors["lines"]) == ["1"]
     assert "quantity" in errors["lines"]["1"]
+
+
+@pytest.mark.parametrize("body,field_path", [
+    (_with_line(quantity="2"), ("lines", "0", "quantity")),
+    (_with_line(quantity=2.5), ("lines", "0", "quantity")),
+    (_with_line(unit_price=True), ("lines", "0", "unit_price")),
+    (_with_customer(name=123), ("customer", "name")),
+    (_with_customer(phone=5491155550000), ("customer", "phone")),
+    (order_body(notify_customer="yes"), ("notify_customer",)),
+    (order_body(notify_customer=1), ("notify_customer",)),
+    (order_body(payment_method=["transfer"]), ("payment_method",)),
+    (order_body(currency=978), ("currency",)),
+    (order_body(external_id=None), ("external_id",)),
+    (order_body(customer="María"), ("customer", "non_field_errors")),
+    (order_body(lines={"sku": "x"}), ("lines",)),
+])
+def test_values_of_the_wrong_json_type_are_refused_not_coerced(api, body, field_path):
+    response = api.post("/api/v1/orders/", body, format="json")
+
+    assert response.status_code == 400
+    errors = response.json()
+    for key in field_path:
+        errors = errors[key]
+    assert errors
+    assert not Order.objects.exists()
+
+
+def test_a_whole_number_sent_as_a_float_is_a_fine_quantity(api):
+    response = api.post("/api/v1/orders/", _with_line(quantity=2.0), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["lines"][0]["quantity"] == 2
+
+
+def test_an_order_has_at_most_100_lines(api):
+    body = order_body(lines=[{"name": f"Producto {n}", "quantity": 1, "unit_price": "1.00"} for n in range(101)])
+
+    response = api.post("/api/v1/orders/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"lines": ["Ensure this field has no more than 100 elements."]}
 
 
 def test_a_total_beyond_twelve_digits_is_refused_not_crashed(api):

@@ -110,7 +110,7 @@ def preparing(api, placed):
 @pytest.mark.parametrize("body,errors", [
     ({"carrier": "pigeon", "tracking_code": "123"}, {"carrier": ["Unknown carrier “pigeon”."]}),
     ({"carrier": "andreani", "tracking_code": "ABC"},
-     {"tracking_code": ["“ABC” is not a Andreani tracking code (they look like 360000123456780)."]}),
+     {"tracking_code": ["“ABC” is not a valid Andreani tracking code (they look like 360000123456780)."]}),
     ({"carrier": "correo-argentino", "tracking_code": "RR123456784AR"},
      {"tracking_code": ["“RR123456784AR” has a wrong check digit: please check the code on the receipt."]}),
     ({"tracking_code": "360000123456780"}, {"carrier": ["This field is required."]}),
