@@ -529,6 +529,8 @@ def requeue_stale(*, now=None, limit: int = 1000) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+    # The grace period starts again: a long queue is not flooded with the same row every minute.
+    Notification.objects.filter(pk__in=ids, status=Status.QUEUED).update(next_attempt_at=now)
     for pk in ids:
         enqueue_delivery(pk)
     if ids:

@@ -122,6 +122,21 @@ def test_the_sweep_re_enqueues_rows_left_queued_past_the_grace_period(staff, set
     assert [m.subject for m in mail.outbox] == [f"Tu pedido {order.number} está en camino"]
 
 
+def test_the_sweep_enqueues_an_overdue_row_once_per_grace_period(staff, monkeypatch):
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    order = shipped_order(staff)
+    email = Notification.objects.filter(order=order, milestone="shipped", channel="email")
+    email.update(next_attempt_at=timezone.now() - timedelta(hours=1))
+    monkeypatch.setattr(Conf, "SYNC", False)  # leave the task in the broker, as behind a long queue
+
+    assert sweep_queued_notifications() == 1
+    assert sweep_queued_notifications() == 0
+    assert OrmQ.objects.count() == 1
+    assert email.get().status == "queued"
+
+
 def test_the_sweep_leaves_a_row_a_worker_is_sending(staff, settings):
     order = shipped_order(staff)
     Notification.objects.filter(order=order).update(

@@ -11,11 +11,16 @@ from django.conf import settings
 from django.db import connection
 
 from notifications.models import Notification
-from tests.utils import requires_postgres
 
 from .helpers import pay, place, subscribe
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="starts a qcluster process on the PostgreSQL test database; set DATABASE_URL=postgres://... "
+    "(or run `bash .ci/run`) to run it",
+)
 
 
 def database_url() -> str:
