@@ -1,8 +1,11 @@
 """The order list: columns, search, filters, a query count that does not grow, and the bulk actions' report."""
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from orders.models import OrderEvent, PaymentMethod, Status
 from tests.factories import OrderFactory, carrier
@@ -43,7 +46,7 @@ def test_list_query_count_is_the_same_for_5_and_50_orders(staff_client):
     mixed_orders(45)
     with_50 = count_list_queries(staff_client)
 
-    assert with_5 == with_50
+    assert with_5 == with_50 <= 8
     assert len(numbers_listed(staff_client.get(LIST_URL))) == 50
 
 
@@ -114,9 +117,11 @@ def test_filters_by_status_payment_and_fulfillment(staff_client):
     assert numbers_listed(staff_client.get(LIST_URL, {"payment_status__exact": "paid"})) == {pickup_paid.number}
     assert numbers_listed(staff_client.get(LIST_URL, {"payment_method__exact": "transfer"})) == {pending.number}
     assert numbers_listed(staff_client.get(LIST_URL, {"fulfillment_method__exact": "pickup"})) == {pickup_paid.number}
-    today = pending.created_at
-    by_day = {"created_at__year": today.year, "created_at__month": today.month}
-    assert numbers_listed(staff_client.get(LIST_URL, by_day)) == {pending.number, pickup_paid.number}
+    today = timezone.localdate(pending.created_at)
+    this_month = {"created_at__gte": today.replace(day=1), "created_at__lt": today + timedelta(days=1)}
+    assert numbers_listed(staff_client.get(LIST_URL, this_month)) == {pending.number, pickup_paid.number}
+    before = {"created_at__gte": today - timedelta(days=60), "created_at__lt": today - timedelta(days=30)}
+    assert numbers_listed(staff_client.get(LIST_URL, before)) == set()
 
 
 def run_action(client, action, orders):
