@@ -142,3 +142,21 @@ def test_an_overlong_key_answers_400(api):
     assert response.status_code == 400
     assert list(response.json()) == ["Idempotency-Key"]
     assert not Order.objects.exists()
+
+
+def test_the_hourly_task_purges_expired_keys_of_every_storefront(api, other_api):
+    from django_q.models import Schedule
+
+    from api.schedules import PURGE_NAME, register_schedules
+    from api.tasks import purge_idempotency_keys
+
+    api.post("/api/v1/orders/", order_body(external_id="A"), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    other_api.post("/api/v1/orders/", order_body(external_id="B"), format="json", HTTP_IDEMPOTENCY_KEY="new")
+    old = IdempotencyKey.objects.get(key="old")
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(hours=25))
+
+    assert purge_idempotency_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    register_schedules()
+    register_schedules()
+    assert Schedule.objects.filter(name=PURGE_NAME, func="api.tasks.purge_idempotency_keys").count() == 1
