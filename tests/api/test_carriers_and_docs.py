@@ -76,3 +76,14 @@ def test_an_unsupported_method_answers_405(api):
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("language,detail", [
+    ("es", "No hay ningún pedido con este número."),
+    ("pt-BR", "Não há pedido com este número."),
+    ("en", "No order with this number."),
+])
+def test_errors_speak_the_requests_language(api, language, detail):
+    response = api.get("/api/v1/orders/ZZZZ-ZZZZ/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.json() == {"code": "not_found", "detail": detail}
