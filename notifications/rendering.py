@@ -90,9 +90,10 @@ def message_context(order, *, language: str) -> dict[str, str]:
 
 
 def find_template(milestone: str, channel: str, language: str):
-    """The MessageTemplate to use: the language's own, else the store's language, else any.
+    """The MessageTemplate to use for a language.
 
-    Falls back to the shipped default text (as an unsaved MessageTemplate) when the row is missing.
+    The stored row in that language; else the shipped default text in that language (as an
+    unsaved MessageTemplate); else the same two in the store's language, then in any language.
     """
     from .models import MessageTemplate
 
@@ -134,13 +135,20 @@ def render_for_order(order, *, milestone: str, channel: str, language: str) -> R
         return render_template(template, message_context(order, language=language))
 
 
-def _unknown_fields(engine: Engine, source: str) -> set[str]:
-    unknown = set()
+# What some milestones' messages must always carry.
+REQUIRED_FIELDS = {
+    "shipped": ("tracking_code", "tracking_link"),
+    "ready_for_pickup": ("pickup_point",),
+}
+
+
+def _used_fields(engine: Engine, source: str) -> set[str]:
+    used = set()
     for node in engine.from_string(source).nodelist.get_nodes_by_type(VariableNode):
         lookups = getattr(node.filter_expression.var, "lookups", None)
-        if lookups and lookups[0] not in FIELDS:
-            unknown.add(lookups[0])
-    return unknown
+        if lookups:
+            used.add(lookups[0])
+    return used
 
 
 def validate_template(template) -> None:
@@ -149,21 +157,30 @@ def validate_template(template) -> None:
     sources = {"subject": template.subject, "body": template.body, "url": template.url}
     if template.html_body:
         sources["html_body"] = template.html_body
+    used_anywhere = set()
     for field, source in sources.items():
         if not source:
             continue
         engine = _html_engine if field == "html_body" else _text_engine
         try:
-            unknown = _unknown_fields(engine, source)
+            used = _used_fields(engine, source)
             _render(engine, source, SAMPLE_CONTEXT)
         except TemplateSyntaxError as error:
             errors.setdefault(field, []).append(_("This text has a template error: %(error)s") % {"error": error})
             continue
+        used_anywhere |= used
+        unknown = used - set(FIELDS)
         if unknown:
             errors.setdefault(field, []).append(
                 _("Unknown field(s): %(unknown)s. Available: %(available)s.")
                 % {"unknown": ", ".join(sorted(unknown)), "available": ", ".join(FIELDS)}
             )
+    missing = [name for name in REQUIRED_FIELDS.get(template.milestone, ()) if name not in used_anywhere]
+    if missing and not errors:
+        errors.setdefault("body", []).append(
+            _("This message must always carry %(fields)s.")
+            % {"fields": ", ".join("{{ %s }}" % name for name in missing)}
+        )
     if template.channel in ("email", "push") and not (template.subject or "").strip():
         errors.setdefault("subject", []).append(_("Email and push messages need a subject or title."))
     if template.channel == "sms" and template.html_body:

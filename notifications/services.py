@@ -64,7 +64,7 @@ NO_PUSH = _("no push subscription")
 NO_CREDITS = _("no SMS credits")
 SMS_TOO_LONG = _("the SMS would take %(segments)s segments; the limit is %(limit)s")
 GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
-NO_TEMPLATE = _("no message template: %(error)s")
+NO_TEMPLATE = _("the message template cannot be used: %(error)s")
 BOUNCED = _("the email bounced: %(detail)s")
 REJECTED = _("the email provider rejected it: %(detail)s")
 

@@ -133,6 +133,8 @@ def test_the_template_editor_rejects_template_errors_and_unknown_fields(staff_cl
     assert "Unknown field(s): order." in response.content.decode()
     response = staff_client.post(url, {"subject": "", "body": "Hola {% if %}"})
     assert "This text has a template error" in response.content.decode()
+    response = staff_client.post(url, {"subject": "", "body": "Tu pedido salió: {{ tracking_link }}"})
+    assert "This message must always carry {{ tracking_code }}." in response.content.decode()
     template.refresh_from_db()
     assert "{{ tracking_link }}" in template.body
 
