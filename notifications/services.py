@@ -55,6 +55,7 @@ DELIVER_TASK = "notifications.tasks.deliver_notification"
 # How long a worker holds a claimed row; longer than any backend's network timeout.
 CLAIM_SECONDS = 120
 PURGE_BATCH_SIZE = 5000
+MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
 
 NOT_NOTIFIED = _("not notified at staff's request")
 SENT_BY_PLATFORM = _("sent by the store platform")
@@ -308,7 +309,7 @@ def _fail(notification: Notification, reason: str) -> str:
 def _retry_or_fail(notification: Notification, error: str) -> str:
     if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts, error=error))
-    delay = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1)
+    delay = min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_DELAY_SECONDS)
     next_attempt_at = timezone.now() + timedelta(seconds=delay)
     Notification.objects.filter(pk=notification.pk).update(
         reason=error, locked_until=None, next_attempt_at=next_attempt_at, language=notification.language,
