@@ -212,6 +212,7 @@ class CancelInput(NotifyInput):
 
 
 class OrderListFilter(serializers.Serializer):
+    external_id = CharField(required=False, max_length=100, help_text=_("The storefront's own order id."))
     status = ChoiceField(choices=Status.choices, required=False)
     payment_status = ChoiceField(choices=PaymentStatus.choices, required=False)
     updated_since = serializers.DateTimeField(

@@ -39,6 +39,16 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     ),
 )
 
+RETRY_AFTER_HEADER = OpenApiParameter(
+    "Retry-After", int, OpenApiParameter.HEADER, response=[429],
+    description=_("Seconds to wait before the next request."),
+)
+REPLAYED_HEADER = OpenApiParameter(
+    "Idempotent-Replayed", {"type": "string", "enum": ["true"]}, OpenApiParameter.HEADER, response=True,
+    description=_("Present when the response is the stored answer to an earlier request with the same Idempotency-Key."),
+)
+POST_PARAMETERS = [IDEMPOTENCY_HEADER, REPLAYED_HEADER, RETRY_AFTER_HEADER]
+
 
 def errors(*codes: int) -> dict:
     """The documented error responses of an operation."""
@@ -113,9 +123,10 @@ class OrderListCreateView(IdempotentPostMixin, StorefrontView):
         summary=_("List the storefront's orders, newest first"),
         description=_(
             "Cursor-paginated: follow `next` until it is null. Filter by `status`, `payment_status` "
-            "and `updated_since` (ISO 8601) to pick up only what changed since the last sync."
+            "and `updated_since` (ISO 8601) to pick up only what changed since the last sync, or by "
+            "`external_id` to find the order of one of the storefront's own ids."
         ),
-        parameters=[s.OrderListFilter],
+        parameters=[s.OrderListFilter, RETRY_AFTER_HEADER],
         responses={200: s.OrderOutput(many=True), **errors(400, 401, 403, 429)},
         tags=["orders"],
     )
@@ -134,6 +145,8 @@ class OrderListCreateView(IdempotentPostMixin, StorefrontView):
     @staticmethod
     def _lookups(filters: dict) -> dict:
         lookups = {}
+        if "external_id" in filters:
+            lookups["external_id"] = filters["external_id"]
         if "status" in filters:
             lookups["status"] = filters["status"]
         if "payment_status" in filters:
@@ -150,7 +163,7 @@ class OrderListCreateView(IdempotentPostMixin, StorefrontView):
             "the existing order and creates nothing; with a different body, 409."
         ),
         request=s.OrderCreateInput,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=POST_PARAMETERS,
         responses={
             201: s.OrderDetailOutput,
             200: OpenApiResponse(s.OrderDetailOutput, description=_("The order already sent with this external_id.")),
@@ -170,6 +183,7 @@ class OrderDetailView(StorefrontView):
         operation_id="orders_retrieve",
         summary=_("An order with its payments and timeline"),
         description=_("Another storefront's order answers 404, exactly like a number that does not exist."),
+        parameters=[RETRY_AFTER_HEADER],
         responses={200: s.OrderDetailOutput, **errors(401, 403, 404, 429)},
         tags=["orders"],
     )
@@ -183,7 +197,7 @@ class PaymentCreateView(IdempotentPostMixin, StorefrontView):
         summary=_("Register a payment"),
         description=_("The order becomes paid once its payments cover the total. Answers the updated order."),
         request=s.PaymentInput,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=POST_PARAMETERS,
         responses={201: s.OrderDetailOutput, **errors(400, 401, 403, 404, 409, 422, 429)},
         tags=["orders"],
     )
@@ -218,7 +232,7 @@ def move_view(name: str, move, summary, input_serializer=s.NotifyInput):
             "with a stable `code` (e.g. payment_required, invalid_transition) and a human `detail`."
         ),
         request=input_serializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=POST_PARAMETERS,
         responses={200: s.OrderDetailOutput, **errors(400, 401, 403, 404, 409, 422, 429)},
         tags=["orders"],
     )
@@ -246,6 +260,7 @@ class CarrierListView(StorefrontView):
         operation_id="carriers_list",
         summary=_("The active carriers and their tracking-code formats"),
         description=_("Ship orders with one of these codes and a tracking code that matches its format."),
+        parameters=[RETRY_AFTER_HEADER],
         responses={200: s.CarrierOutput(many=True), **errors(401, 403, 429)},
         tags=["carriers"],
     )

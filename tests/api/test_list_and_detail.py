@@ -70,6 +70,15 @@ def test_the_list_filters_by_status_and_payment_status(api):
     assert numbers(status="pending", payment_status="unpaid") == {unpaid}
 
 
+def test_the_list_finds_an_order_by_the_storefronts_own_id(api, other_api):
+    numbers = create_orders(api, 3)
+    other_api.create_order(external_id="TN-1")
+
+    found = api.get("/api/v1/orders/?external_id=TN-1").json()["results"]
+
+    assert [o["number"] for o in found] == [numbers[1]]
+
+
 def test_the_list_filters_by_updated_since(api):
     old, recent = create_orders(api, 2)
     Order.objects.filter(number=old).update(updated_at=timezone.now() - timedelta(days=2))
