@@ -71,7 +71,7 @@ def qcluster(tmp_path):
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_qcluster_process_delivers_the_queued_notifications(staff, enqueue_to_the_broker, qcluster):
     from django_q.models import OrmQ
 
