@@ -384,6 +384,8 @@ def _send_push(notification: Notification, rendered) -> str:
         "url": rendered.url or notification.order.get_timeline_url(),
         "tag": f"{notification.order.number}-{notification.milestone}",
     }
+    if settings.STORE_LOGO_URL:
+        payload["icon"] = settings.STORE_LOGO_URL
     sent_ids, transient, permanent = [], None, None
     with get_push_backend() as backend:
         for subscription in subscriptions:
