@@ -179,6 +179,11 @@ class OrderCreateInput(NotifyInput):
     external_id = CharField(
         max_length=100, help_text=_("The storefront's own order id; sending it again never creates a second order."),
     )
+    checkout_id = CharField(
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text=_("The checkout this order completes (as reported to POST /api/v1/checkouts/): it is marked "
+                    "recovered and gets no recovery message."),
+    )
     customer = CustomerInput()
     payment_method = ChoiceField(choices=PaymentMethod.choices)
     fulfillment = FulfillmentInput()

@@ -99,6 +99,7 @@ def create_order(*, storefront: Storefront, data: dict) -> tuple[Order, bool]:
                 by=storefront.user,
                 storefront=storefront,
                 external_id=external_id,
+                external_checkout_id=data["checkout_id"],
                 customer_name=customer["name"],
                 customer_email=customer["email"],
                 customer_phone=customer["phone"].as_e164 if customer["phone"] else "",

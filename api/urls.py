@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("orders/<str:number>/finalize/", views.FinalizeView.as_view(), name="order-finalize"),
     path("orders/<str:number>/cancel/", views.CancelView.as_view(), name="order-cancel"),
     path("carriers/", views.CarrierListView.as_view(), name="carriers"),
+    path("", include("inventory.api_urls")),
+    path("", include("checkouts.api_urls")),
+    path("", include("webhooks.api_urls")),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ answers a JSON 404, like a missing order does

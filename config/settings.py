@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "billing",
     "storefronts",
     "orders",
+    "inventory",
+    "checkouts",
     "notifications",
+    "webhooks",
     "api",
     "timeline",
 ]

@@ -82,6 +82,10 @@ class Order(models.Model):
         verbose_name=_("storefront"),
     )
     external_id = models.CharField(_("storefront order id"), max_length=100, blank=True)
+    external_checkout_id = models.CharField(
+        _("storefront checkout id"), max_length=100, blank=True,
+        help_text=_("The storefront's id of the checkout this order completed, if it reported one."),
+    )
 
     customer_name = models.CharField(_("customer name"), max_length=200)
     customer_email = models.EmailField(_("customer email"), blank=True)
@@ -100,6 +104,8 @@ class Order(models.Model):
     tracking_clicks = models.PositiveIntegerField(_("tracking link clicks"), default=0, editable=False)
     tracking_first_clicked_at = models.DateTimeField(_("first tracking click"), null=True, blank=True, editable=False)
     tracking_last_clicked_at = models.DateTimeField(_("last tracking click"), null=True, blank=True, editable=False)
+    # SKUs this order took below zero stock when it was placed (the storefront had already sold them).
+    oversold_skus = models.JSONField(_("oversold SKUs"), default=list, blank=True, editable=False)
 
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])

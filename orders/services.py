@@ -293,6 +293,7 @@ def place_order(
     pickup_point: str = "",
     storefront=None,
     external_id: str = "",
+    external_checkout_id: str = "",
     payment: dict | None = None,
     notify_customer: bool = True,
 ) -> Order:
@@ -304,6 +305,7 @@ def place_order(
     order = Order(
         storefront=storefront,
         external_id=external_id or "",
+        external_checkout_id=(external_checkout_id or "").strip(),
         customer_name=(customer_name or "").strip(),
         customer_email=(customer_email or "").strip(),
         customer_phone=customer_phone or "",

@@ -13,3 +13,8 @@ order_status_changed = Signal()
 
 # payment_received(sender, order, payment, became_paid, by, notify_customer)
 payment_received = Signal()
+
+# custom_status_changed(sender, order, status_type, from_status, to_status, by, notify_customer)
+# status_type: "general", "delivery" or "payment"; from_status: the CustomStatus the order had
+# for that type (None if none); to_status: the CustomStatus it has now.
+custom_status_changed = Signal()
