@@ -1,5 +1,5 @@
 """One small factory per timeline event, so timeline rows are written the same way everywhere."""
-from .models import Order, OrderEvent, Payment
+from .models import CustomStatus, Order, OrderEvent, Payment
 
 
 def order_placed_event(*, order: Order, user) -> OrderEvent:
@@ -27,4 +27,20 @@ def payment_registered_event(*, order: Order, user, payment: Payment) -> OrderEv
         actor=user,
         note=payment.reference,
         data={"payment_id": payment.pk, "amount": str(payment.amount), "paid": order.is_paid},
+    )
+
+
+def custom_status_changed_event(*, order: Order, user, status_type: str, from_status: CustomStatus | None,
+                                to_status: CustomStatus | None) -> OrderEvent:
+    """A custom status set (to_status) or cleared (to_status None) on the order's timeline."""
+    return OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.CUSTOM_STATUS,
+        actor=user,
+        custom_status=to_status,
+        data={
+            "type": status_type,
+            "from": from_status.code if from_status else None,
+            "to": to_status.code if to_status else None,
+        },
     )
