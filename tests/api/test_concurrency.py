@@ -12,8 +12,7 @@ from tests.utils import requires_postgres
 
 from .conftest import StorefrontClient, make_client, order_body
 
-# serialized_rollback: restore the seeded carriers the flush after a transactional test removes.
-pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def in_thread(target, results, index):
