@@ -200,6 +200,9 @@ VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{STORE_EMAIL}")
 # --- SMS credits (billing app): warn staff when the balance falls below this share of the allowance.
 SMS_CREDIT_WARNING_RATIO = env.float("SMS_CREDIT_WARNING_RATIO", default=0.2)
 
+# --- Stock (inventory app): the low-stock alert threshold of SKUs created without one.
+STOCK_LOW_THRESHOLD = env.int("STOCK_LOW_THRESHOLD", default=5)
+
 # --- Storefront API and public pages
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 PUBLIC_PAGE_RATE_LIMIT = env("PUBLIC_PAGE_RATE_LIMIT", default="120/min")

@@ -6,3 +6,13 @@ class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Stock")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from orders import signals as order_signals
+
+        from . import receivers
+
+        order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="inventory.on_order_placed")
+        order_signals.order_status_changed.connect(
+            receivers.on_order_status_changed, dispatch_uid="inventory.on_order_status_changed"
+        )
