@@ -7,19 +7,33 @@ import os
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as delete_selected_confirmed
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import admin_views, services
-from .models import FulfillmentMethod, Order, OrderEvent, OrderLine, Payment
-from .services import TransitionNotAllowed
+from .forms import BulkCustomStatusForm
+from .models import (
+    CUSTOM_STATUS_TYPE_ORDER,
+    CustomStatus,
+    FulfillmentMethod,
+    Order,
+    OrderCustomStatus,
+    OrderEvent,
+    OrderLine,
+    Payment,
+)
+from .services import CustomStatusNotFound, TransitionNotAllowed
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -103,6 +117,10 @@ class OrderEventInline(ReadOnlyInline):
 
     @admin.display(description=_("status"))
     def change_display(self, event):
+        if event.kind == OrderEvent.Kind.CUSTOM_STATUS:
+            if not hasattr(self, "_custom_status_names"):
+                self._custom_status_names = admin_views.custom_status_names()
+            return admin_views.custom_status_change(event, self._custom_status_names)
         if event.from_status and event.to_status:
             return f"{admin_views.status_label(event.from_status)} → {admin_views.status_label(event.to_status)}"
         return admin_views.status_label(event.to_status)
@@ -115,7 +133,7 @@ class OrderEventInline(ReadOnlyInline):
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "number", "created_display", "customer_name", "city", "total_display", "payment_method",
-        "payment_status", "status", "next_step",
+        "payment_status", "status", "custom_statuses_display", "next_step",
     ]
     list_filter = [
         "status", "payment_status", "payment_method", "fulfillment_method",
@@ -127,7 +145,7 @@ class OrderAdmin(admin.ModelAdmin):
     # every order) to each page load.
     show_full_result_count = False
     list_per_page = 50
-    actions = ["accept_selected", "start_preparation_selected"]
+    actions = ["accept_selected", "start_preparation_selected", "set_custom_status_selected"]
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
     # Staff may correct how to reach the customer (name, email, phone, language, city, address,
     # pickup point); everything else comes from the storefront or changes through a move.
@@ -142,7 +160,17 @@ class OrderAdmin(admin.ModelAdmin):
     # --- list --------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("carrier", "storefront")
+        # The custom statuses of a whole page come in one more query, whatever its size.
+        return super().get_queryset(request).select_related("carrier", "storefront").with_custom_statuses()
+
+    @admin.display(description=_("custom statuses"))
+    def custom_statuses_display(self, order):
+        current = order.current_custom_statuses
+        if not current:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "{}: {}", ((status.get_type_display(), status.label) for status in current.values())
+        )
 
     @admin.display(description=_("date"), ordering="created_at")
     def created_display(self, order):
@@ -209,6 +237,70 @@ class OrderAdmin(admin.ModelAdmin):
         self._bulk_move(request, queryset, "accept", lambda count: ngettext(
             "%(count)d order accepted: %(numbers)s.", "%(count)d orders accepted: %(numbers)s.", count,
         ))
+
+    def has_set_custom_status_permission(self, request):
+        return request.user.has_perm(admin_views.CUSTOM_STATUS_PERMISSION)
+
+    @admin.action(description=_("Set a custom status"), permissions=["set_custom_status"])
+    def set_custom_status_selected(self, request, queryset):
+        """An intermediate page chooses the status; then each order gets it, and each refusal is reported."""
+        statuses = sorted(
+            CustomStatus.objects.filter(active=True),
+            key=lambda status: (CUSTOM_STATUS_TYPE_ORDER[status.type], status.position, status.pk),
+        )
+        form = BulkCustomStatusForm(request.POST if "apply" in request.POST else None, statuses=statuses)
+        if "apply" in request.POST and form.is_valid():
+            self._bulk_set_custom_status(
+                request, queryset, form.cleaned_data["status"], form.cleaned_data["notify_customer"]
+            )
+            return None
+        orders = list(queryset.order_by("created_at", "id"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Set a custom status"),
+            "subtitle": None,
+            "form": form,
+            "orders": orders,
+            "action": "set_custom_status_selected",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/orders/order/set_custom_status.html", context)
+
+    def _bulk_set_custom_status(self, request, queryset, status: CustomStatus, notify_customer: bool) -> None:
+        had_it = set(
+            OrderCustomStatus.objects.filter(order__in=queryset, status=status).values_list("order_id", flat=True)
+        )
+        changed, unchanged, refused = [], [], []
+        for order in queryset.order_by("created_at", "id"):
+            if order.pk in had_it:
+                unchanged.append(order.number)
+                continue
+            try:
+                services.set_custom_status(
+                    order, by=request.user, status_type=status.type, code=status.code,
+                    notify_customer=notify_customer,
+                )
+            except (TransitionNotAllowed, CustomStatusNotFound) as error:
+                refused.append((order.number, str(error)))
+            else:
+                changed.append(order.number)
+        values = {"status": status.label, "numbers": ", ".join(changed), "count": len(changed)}
+        if changed:
+            self.message_user(request, ngettext(
+                "%(count)d order now has the status “%(status)s”: %(numbers)s.",
+                "%(count)d orders now have the status “%(status)s”: %(numbers)s.",
+                len(changed),
+            ) % values, messages.SUCCESS)
+        if unchanged:
+            self.message_user(request, ngettext(
+                "%(numbers)s already had the status “%(status)s”.",
+                "%(numbers)s already had the status “%(status)s”.",
+                len(unchanged),
+            ) % {**values, "numbers": ", ".join(unchanged)}, messages.INFO)
+        for number, reason in refused:
+            self.message_user(request, f"{number}: {reason}", messages.WARNING)
 
     @admin.action(description=_("Start preparing the selected orders"), permissions=["prepare"])
     def start_preparation_selected(self, request, queryset):
@@ -297,6 +389,7 @@ class OrderAdmin(admin.ModelAdmin):
         extra_context = dict(extra_context or {})
         if order is not None:
             extra_context["order_buttons"] = admin_views.order_buttons(request, order)
+            extra_context["custom_status_rows"] = admin_views.custom_status_rows(request, order)
             extra_context["sheet_url"] = reverse("admin:orders_order_sheet", args=[order.pk])
             action = services.next_action(order)
             extra_context["next_step"] = action.label if action else None
@@ -308,6 +401,12 @@ class OrderAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/move/<slug:move_name>/", wrap(self.move_view), name="orders_order_move"),
+            # Before "<path:object_id>/payment/", which would swallow ".../custom-status/payment/".
+            path(
+                "<path:object_id>/custom-status/<slug:status_type>/",
+                wrap(self.custom_status_view),
+                name="orders_order_custom_status",
+            ),
             path("<path:object_id>/payment/", wrap(self.payment_view), name="orders_order_payment"),
             path("<path:object_id>/sheet/", wrap(self.sheet_view), name="orders_order_sheet"),
             path(
@@ -324,6 +423,9 @@ class OrderAdmin(admin.ModelAdmin):
     def payment_view(self, request, object_id):
         return admin_views.payment_view(self, request, object_id)
 
+    def custom_status_view(self, request, object_id, status_type):
+        return admin_views.custom_status_view(self, request, object_id, status_type)
+
     def sheet_view(self, request, object_id):
         return admin_views.sheet_view(self, request, object_id)
 
@@ -338,3 +440,69 @@ class OrderAdmin(admin.ModelAdmin):
         if payment is None or not payment.proof:
             raise Http404(gettext("This payment has no proof attached."))
         return FileResponse(payment.proof.open("rb"), filename=os.path.basename(payment.proof.name))
+
+
+@admin.register(CustomStatus)
+class CustomStatusAdmin(admin.ModelAdmin):
+    """Staff name, reorder, add and deactivate custom statuses; one that orders used is never deleted."""
+
+    list_display = [
+        "label_display", "type", "code", "position", "include_in_analytics", "active", "orders_now",
+    ]
+    list_display_links = ["label_display"]
+    list_editable = ["position", "include_in_analytics", "active"]
+    list_filter = ["type", "active", "include_in_analytics"]
+    search_fields = ["code", "name_en", "name_es", "name_pt_br"]
+    ordering = ["type", "position", "id"]
+    fields = [
+        "type", "code", "name_es", "name_pt_br", "name_en", "position", "include_in_analytics", "active", "usage",
+    ]
+    actions = ["delete_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(orders_now=Count("order_statuses"))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_used():
+            # Integrations and the orders' timelines refer to it by type and code.
+            return ["type", "code", "usage"]
+        return ["usage"]
+
+    @admin.display(description=_("name"), ordering="name_es")
+    def label_display(self, status):
+        return status.label
+
+    @admin.display(description=_("orders with it now"), ordering="orders_now")
+    def orders_now(self, status):
+        return status.orders_now
+
+    @admin.display(description=_("use"))
+    def usage(self, status):
+        if status.pk is None or not status.is_used():
+            return gettext("No order has used this status yet: it can still be deleted.")
+        return self.used_sentence(status)
+
+    @staticmethod
+    def used_sentence(status) -> str:
+        count = status.order_statuses.count()
+        return ngettext(
+            "“%(name)s” is the current status of %(count)d order and is kept in order timelines: it cannot be "
+            "deleted. Deactivate it to stop its use.",
+            "“%(name)s” is the current status of %(count)d orders and is kept in order timelines: it cannot be "
+            "deleted. Deactivate it to stop its use.",
+            count,
+        ) % {"name": status.label, "count": count}
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_used():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Delete the selected custom statuses"), permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        used = [status for status in queryset if status.is_used()]
+        if used:
+            for status in used:
+                self.message_user(request, self.used_sentence(status), messages.ERROR)
+            return None
+        return delete_selected_confirmed(self, request, queryset)

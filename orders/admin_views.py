@@ -20,9 +20,17 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
 from . import services
-from .forms import CancelForm, MoveForm, PaymentForm, ShipForm
-from .models import FulfillmentMethod, Order, Status
-from .services import TransitionNotAllowed
+from .forms import CancelForm, CustomStatusForm, MoveForm, PaymentForm, ShipForm
+from .models import (
+    CUSTOM_STATUS_TYPE_ORDER,
+    CustomStatus,
+    CustomStatusType,
+    FulfillmentMethod,
+    Order,
+    OrderEvent,
+    Status,
+)
+from .services import CustomStatusNotFound, TransitionNotAllowed
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,78 @@ def status_label(value: str) -> str:
     return str(Status(value).label) if value else ""
 
 
+CUSTOM_STATUS_PERMISSION = "orders.set_custom_status"
+
+
+def custom_status_names() -> dict[tuple[str, str], str]:
+    """(type, code) -> name in the staff member's language, for every custom status (one query)."""
+    return {(status.type, status.code): status.label for status in CustomStatus.objects.all()}
+
+
+def custom_status_change(event: OrderEvent, names: dict[tuple[str, str], str]) -> str:
+    """A custom status event in words: "Delivery: In transit → Delivered" (or "→ —" once cleared)."""
+    data = event.data if isinstance(event.data, dict) else {}
+    status_type = data.get("type") or ""
+    type_label = CustomStatusType(status_type).label if status_type in CustomStatusType.values else status_type
+
+    def name(code):
+        return names.get((status_type, code), code) if code else "—"
+
+    if data.get("from"):
+        return f"{type_label}: {name(data.get('from'))} → {name(data.get('to'))}"
+    return f"{type_label}: {name(data.get('to'))}"
+
+
+def custom_status_refusal(order: Order) -> str | None:
+    """Why no custom status can be set on the order now (the service checks the same under a lock)."""
+    if order.status == Status.CANCELLED:
+        return gettext("Cancelled orders cannot get custom statuses.")
+    return None
+
+
+@dataclass(frozen=True)
+class CustomStatusRow:
+    """One type on the order page: its current status, and the small form to set another."""
+
+    type: str
+    type_label: Any
+    current: CustomStatus | None
+    set_at: Any
+    set_by: str
+    choices: list[tuple[str, str]]
+    url: str
+    reason: str | None  # why staff cannot set it (permission or the order's state), else None
+
+
+def custom_status_rows(request, order: Order) -> list[CustomStatusRow]:
+    """The order page's custom statuses, one row per type, in two queries."""
+    current = {row.type: row for row in order.custom_statuses.select_related("status", "set_by__storefront")}
+    statuses = list(CustomStatus.objects.all())
+    reason = None if request.user.has_perm(CUSTOM_STATUS_PERMISSION) else gettext(
+        "Your user cannot set custom statuses."
+    )
+    reason = reason or custom_status_refusal(order)
+    rows = []
+    for status_type in CustomStatusType:
+        row = current.get(status_type.value)
+        choices = [
+            (status.code, status.label) for status in statuses
+            if status.type == status_type and (status.active or (row is not None and row.status_id == status.pk))
+        ]
+        rows.append(CustomStatusRow(
+            type=status_type.value,
+            type_label=status_type.label,
+            current=row.status if row else None,
+            set_at=row.set_at if row else None,
+            set_by=person_label(row.set_by) if row else "",
+            choices=choices,
+            url=reverse("admin:orders_order_custom_status", args=[order.pk, status_type.value]),
+            reason=reason,
+        ))
+    rows.sort(key=lambda row: CUSTOM_STATUS_TYPE_ORDER[row.type])
+    return rows
+
+
 # --- views -------------------------------------------------------------------------------------
 
 
@@ -288,6 +368,55 @@ def payment_view(model_admin, request, object_id):
     )
 
 
+def custom_status_view(model_admin, request, object_id, status_type):
+    """GET: choose the order's status of one type. POST: set (or clear) it through the service."""
+    if status_type not in CustomStatusType.values:
+        raise Http404
+    order = _get_order(model_admin, request, object_id)
+    if not request.user.has_perm(CUSTOM_STATUS_PERMISSION):
+        raise PermissionDenied
+    type_label = CustomStatusType(status_type).label
+    row = next(row for row in custom_status_rows(request, order) if row.type == status_type)
+    form = CustomStatusForm(
+        request.POST if request.method == "POST" else None, order=order, choices=row.choices,
+        current=row.current.code if row.current else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["status"]
+        values = {"number": order.number, "type": str(type_label).lower()}
+        try:
+            if code:
+                services.set_custom_status(
+                    order, by=request.user, status_type=status_type, code=code,
+                    notify_customer=form.cleaned_data["notify_customer"],
+                )
+            else:
+                services.clear_custom_status(order, by=request.user, status_type=status_type)
+        except (TransitionNotAllowed, CustomStatusNotFound) as refused:
+            form.add_error(None, str(refused))
+        else:
+            if row.current is not None and row.current.code == code:
+                messages.info(request, gettext("Order %(number)s already has this %(type)s status.") % values)
+            elif code:
+                status = CustomStatus.objects.get(type=status_type, code=code)
+                messages.success(request, gettext("Order %(number)s: %(type)s status set to “%(status)s”.") % {
+                    **values, "status": status.label,
+                })
+            else:
+                messages.success(request, gettext("Order %(number)s: %(type)s status cleared.") % values)
+            return HttpResponseRedirect(_change_url(order))
+    return _render_form(
+        model_admin, request, order, form=form,
+        title=gettext("Set the %(type)s status of order %(number)s") % {
+            "type": str(type_label).lower(), "number": order.number,
+        },
+        action_label=_("Set status"),
+        refusal=custom_status_refusal(order),
+        intro=gettext("Custom statuses never change the order's status or payment; they inform the staff "
+                      "and, if you choose, the customer."),
+    )
+
+
 def sheet_view(model_admin, request, object_id):
     """The printable order sheet: everything needed to prepare and hand over the order."""
     order = _get_order(model_admin, request, object_id)
@@ -306,11 +435,16 @@ def sheet_view(model_admin, request, object_id):
         }
         for payment in order.payments.select_related("recorded_by__storefront")
     ]
+    names = custom_status_names()
     events = [
         {
             "created_at": event.created_at, "kind": event.get_kind_display(),
             "actor": person_label(event.actor),
-            "from_status": status_label(event.from_status), "to_status": status_label(event.to_status),
+            "from_status": status_label(event.from_status),
+            "to_status": (
+                custom_status_change(event, names) if event.kind == OrderEvent.Kind.CUSTOM_STATUS
+                else status_label(event.to_status)
+            ),
             "note": event.note,
         }
         for event in order.events.select_related("actor__storefront")

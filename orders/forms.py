@@ -95,6 +95,51 @@ class CancelForm(MoveForm):
         return {**super().service_kwargs(), "reason": self.cleaned_data["reason"]}
 
 
+class CustomStatusForm(MoveForm):
+    """The order's custom status of one type: one of the type's active statuses, or none."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        help_text=_("Choose “—” to clear this type's status (a correction; the customer is not told)."),
+    )
+    field_order = ["status", "notify_customer"]
+
+    def __init__(self, *args, order, choices, current: str = "", **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["status"].choices = [("", "—"), *choices]
+        self.fields["status"].initial = current
+        self.fields["notify_customer"].help_text = _(
+            "Tell the customer, if the store has a message for this status."
+        )
+
+
+class BulkCustomStatusForm(forms.Form):
+    """The bulk action's choice: one active custom status (of any type) for every selected order."""
+
+    status = forms.TypedChoiceField(label=_("Status"), coerce=int)
+    notify_customer = forms.BooleanField(
+        label=_("Notify the customers"),
+        required=False,
+        initial=True,
+        help_text=_("Tell each customer, if the store has a message for this status."),
+    )
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        for status in statuses:
+            groups.setdefault(status.get_type_display(), []).append((status.pk, status.label))
+        self.fields["status"].choices = [("", "—"), *groups.items()]
+        self.statuses = {status.pk: status for status in statuses}
+
+    def clean_status(self):
+        value = self.cleaned_data["status"]
+        if value not in self.statuses:
+            raise ValidationError(_("Choose one of the active statuses."), code="invalid_choice")
+        return self.statuses[value]
+
+
 # Methods whose payments always carry a bank or gateway reference or a receipt.
 PROOF_OR_REFERENCE_REQUIRED = frozenset({PaymentMethod.TRANSFER, PaymentMethod.PAYMENT_LINK})
 

@@ -1,9 +1,14 @@
 """Custom statuses: the defaults, the service and its gates, the admin (order page, bulk, list, status admin)."""
+import html
+import re
 import threading
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import close_old_connections, connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from orders import services, signals
 from orders.models import (
@@ -16,6 +21,7 @@ from orders.models import (
 )
 from orders.services import CustomStatusNotFound, TransitionNotAllowed
 from tests.factories import OrderFactory, UserFactory
+from tests.orders.admin_factories import change_url, dispatcher, manager, sheet_url
 from tests.utils import requires_postgres
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +235,356 @@ def test_a_used_status_cannot_be_deleted_from_the_database():
     with pytest.raises(ProtectedError):
         status.delete()
     assert not CustomStatus.objects.get(code="delivery_failed").is_used()
+
+
+# --- the order page ---------------------------------------------------------------------------
+
+
+def custom_status_url(order, status_type):
+    return reverse("admin:orders_order_custom_status", args=[order.pk, status_type])
+
+
+def offered(page: str, status_type: str) -> list[str]:
+    """The codes the order page's select offers for one type."""
+    select = re.search(rf'<select id="custom-status-{status_type}".*?</select>', page, re.DOTALL)
+    return re.findall(r'<option value="([^"]*)"', select.group(0)) if select else []
+
+
+@pytest.mark.parametrize(("status_type", "code", "name"), [
+    ("delivery", "out_for_delivery", "Out for delivery"),
+    ("payment", "invoice_issued", "Invoice issued"),
+    ("general", "agreed_with_customer", "Agreed with the customer"),
+])
+def test_staff_set_each_type_from_the_order_page(client, received, status_type, code, name):
+    user = manager()
+    client.force_login(user)
+    order = OrderFactory(status=Status.SHIPPED)
+
+    page = client.get(change_url(order)).content.decode()
+    assert f'action="{custom_status_url(order, status_type)}"' in page
+    assert code in offered(page, status_type)
+
+    response = client.post(custom_status_url(order, status_type), {"status": code, "notify_customer": "on"})
+
+    assert response.status_code == 302 and response["Location"] == change_url(order)
+    assert order.current_custom_statuses[status_type].code == code
+    event = OrderEvent.objects.get(order=order, kind="custom_status")
+    assert event.actor == user
+    assert received[0]["notify_customer"] is True
+    order.refresh_from_db()
+    assert (order.status, order.payment_status) == (Status.SHIPPED, PaymentStatus.UNPAID)
+
+    page = client.get(change_url(order)).content.decode()
+    assert f"status set to “{name}”" in html.unescape(page)
+    row = re.search(rf'<tr class="custom-status" data-type="{status_type}" data-current="{code}">.*?</tr>', page,
+                    re.DOTALL)
+    assert row and name in html.unescape(row.group(0)) and "manager" in row.group(0)
+
+
+def test_the_order_pages_timeline_shows_custom_status_changes_with_actor_and_time(staff_client, admin_user):
+    order = OrderFactory(status=Status.SHIPPED)
+    services.set_custom_status(order, by=admin_user, status_type="delivery", code="in_transit")
+    services.set_custom_status(order, by=None, status_type="delivery", code="delivered")
+
+    response = staff_client.get(change_url(order))
+    page = html.unescape(response.content.decode())
+
+    assert "Delivery: In transit" in page
+    assert "Delivery: In transit → Delivered" in page
+    inline = [f for f in response.context["inline_admin_formsets"] if f.opts.model is OrderEvent][0]
+    rows = [form.original for form in inline if form.original.kind == "custom_status"]
+    assert [(event.actor, event.created_at is not None) for event in rows] == [(admin_user, True), (None, True)]
+    sheet = html.unescape(staff_client.get(sheet_url(order)).content.decode())
+    assert "Delivery: In transit → Delivered" in sheet
+
+
+def test_the_order_page_speaks_the_staffs_language(staff_client):
+    order = OrderFactory(status=Status.SHIPPED)
+    services.set_custom_status(order, by=None, status_type="delivery", code="out_for_delivery")
+
+    page = html.unescape(staff_client.get(change_url(order), HTTP_ACCEPT_LANGUAGE="es").content.decode())
+
+    assert "En reparto" in page
+
+
+def test_notify_customer_unchecked_is_passed_to_the_signal(staff_client, received):
+    order = OrderFactory()
+    staff_client.post(custom_status_url(order, "payment"), {"status": "invoice_issued"})
+    assert received[0]["notify_customer"] is False
+
+
+def test_inactive_statuses_are_not_offered_and_cannot_be_posted(staff_client):
+    CustomStatus.objects.filter(code="delivery_failed").update(active=False)
+    order = OrderFactory()
+
+    page = staff_client.get(change_url(order)).content.decode()
+    response = staff_client.post(custom_status_url(order, "delivery"), {"status": "delivery_failed"})
+
+    assert "delivery_failed" not in offered(page, "delivery")
+    assert "in_transit" in offered(page, "delivery")
+    assert response.status_code == 200
+    assert response.context["form"].errors["status"]
+    assert not order.custom_statuses.exists()
+
+
+def test_clearing_from_the_order_page(staff_client):
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="general", code="agreed_with_customer")
+
+    response = staff_client.post(custom_status_url(order, "general"), {"status": ""}, follow=True)
+
+    assert not order.custom_statuses.exists()
+    assert [str(m) for m in response.context["messages"]] == [f"Order {order.number}: general status cleared."]
+
+
+def test_a_cancelled_order_page_says_why_no_custom_status_can_be_set(staff_client):
+    order = OrderFactory(status=Status.CANCELLED)
+
+    page = staff_client.get(change_url(order)).content.decode()
+    response = staff_client.post(custom_status_url(order, "delivery"), {"status": "delivered"})
+
+    assert "Cancelled orders cannot get custom statuses." in page
+    assert 'id="custom-status-form-delivery"' not in page
+    assert response.status_code == 200
+    assert "Cancelled orders cannot get custom statuses." in response.context["form"].non_field_errors()
+    assert not order.custom_statuses.exists()
+
+
+def test_staff_without_the_permission_see_the_statuses_but_cannot_set_them(client):
+    viewer = UserFactory(username="viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(viewer)
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="delivery", code="in_transit")
+
+    page = html.unescape(client.get(change_url(order)).content.decode())
+    response = client.post(custom_status_url(order, "delivery"), {"status": "delivered"})
+
+    assert "In transit" in page and "Your user cannot set custom statuses." in page
+    assert response.status_code == 403
+    assert order.current_custom_statuses["delivery"].code == "in_transit"
+
+
+def test_dispatch_may_set_custom_statuses(client):
+    client.force_login(dispatcher())
+    order = OrderFactory(status=Status.SHIPPED)
+
+    client.post(custom_status_url(order, "delivery"), {"status": "out_for_delivery"})
+
+    assert order.current_custom_statuses["delivery"].code == "out_for_delivery"
+
+
+def test_an_unknown_type_in_the_address_is_not_found(staff_client):
+    assert staff_client.get(custom_status_url(OrderFactory(), "shipping")).status_code == 404
+
+
+# --- the order list and its bulk action -------------------------------------------------------
+
+LIST_URL = reverse("admin:orders_order_changelist")
+
+
+def count_list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def orders_with_statuses(count):
+    codes = ["in_transit", "out_for_delivery", "delivered"]
+    for index in range(count):
+        order = OrderFactory(status=Status.SHIPPED)
+        services.set_custom_status(order, by=None, status_type="delivery", code=codes[index % 3])
+        if index % 2:
+            services.set_custom_status(order, by=None, status_type="payment", code="invoice_issued")
+
+
+def test_the_list_shows_custom_statuses_without_a_query_per_order(staff_client):
+    orders_with_statuses(5)
+    staff_client.get(LIST_URL)
+    with_5 = count_list_queries(staff_client)
+    orders_with_statuses(45)
+    with_50 = count_list_queries(staff_client)
+
+    assert with_5 == with_50 <= 8
+    page = html.unescape(staff_client.get(LIST_URL).content.decode())
+    assert "Delivery: Out for delivery<br>Payment: Invoice issued" in page
+
+
+def run_bulk(client, orders, data=None):
+    post = {"action": "set_custom_status_selected", "_selected_action": [order.pk for order in orders], "index": 0}
+    return client.post(LIST_URL, {**post, **(data or {})}, follow=True)
+
+
+def test_bulk_set_asks_for_the_status_then_sets_it_and_reports_each_refusal(staff_client, admin_user, received):
+    shipped = OrderFactory(status=Status.SHIPPED)
+    pending = OrderFactory()
+    cancelled = OrderFactory(status=Status.CANCELLED)
+    already = OrderFactory(status=Status.SHIPPED)
+    services.set_custom_status(already, by=None, status_type="delivery", code="delivered")
+    received.clear()
+    orders = [shipped, pending, cancelled, already]
+
+    intermediate = run_bulk(staff_client, orders)
+    assert intermediate.templates[0].name == "admin/orders/order/set_custom_status.html"
+    page = intermediate.content.decode()
+    assert all(order.number in page for order in orders)
+    delivered = CustomStatus.objects.get(type="delivery", code="delivered")
+    assert f'<option value="{delivered.pk}">Delivered</option>' in page
+
+    response = run_bulk(staff_client, orders, {"apply": "1", "status": delivered.pk, "notify_customer": "on"})
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"2 orders now have the status “Delivered”: {shipped.number}, {pending.number}.",
+        f"{already.number} already had the status “Delivered”.",
+        f"{cancelled.number}: Cancelled orders cannot get custom statuses.",
+    ]
+    for order in (shipped, pending, already):
+        assert order.current_custom_statuses["delivery"] == delivered
+    assert not cancelled.custom_statuses.exists()
+    assert len(received) == 2 and {call["by"] for call in received} == {admin_user}
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING
+
+
+def test_bulk_set_without_a_status_shows_the_page_again_with_the_error(staff_client):
+    order = OrderFactory()
+    response = run_bulk(staff_client, [order], {"apply": "1", "status": ""})
+    assert response.context["form"].errors["status"]
+    assert not order.custom_statuses.exists()
+
+
+def test_bulk_set_offers_only_active_statuses(staff_client):
+    CustomStatus.objects.filter(code="awaiting_payment").update(active=False)
+    inactive = CustomStatus.objects.get(code="awaiting_payment")
+    order = OrderFactory()
+
+    page = run_bulk(staff_client, [order]).content.decode()
+    response = run_bulk(staff_client, [order], {"apply": "1", "status": inactive.pk})
+
+    assert f'value="{inactive.pk}"' not in page
+    assert response.context["form"].errors["status"]
+    assert not order.custom_statuses.exists()
+
+
+def test_users_without_the_permission_have_no_bulk_custom_status(client):
+    viewer = UserFactory(username="viewer")
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_order", "accept_order"]))
+    client.force_login(viewer)
+    order = OrderFactory()
+
+    response = client.get(LIST_URL)
+    offered_actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    delivered = CustomStatus.objects.get(code="delivered")
+    run_bulk(client, [order], {"apply": "1", "status": delivered.pk})
+
+    assert "set_custom_status_selected" not in offered_actions
+    assert not order.custom_statuses.exists()
+
+
+# --- the custom status admin ------------------------------------------------------------------
+
+
+def status_admin_url(name, *args):
+    return reverse(f"admin:orders_customstatus_{name}", args=args)
+
+
+def test_a_used_status_cannot_be_deleted_in_the_admin_and_the_page_says_why(staff_client):
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="delivery", code="in_transit")
+    used = CustomStatus.objects.get(code="in_transit")
+
+    change = html.unescape(staff_client.get(status_admin_url("change", used.pk)).content.decode())
+    delete = staff_client.post(status_admin_url("delete", used.pk), {"post": "yes"})
+
+    assert "is the current status of 1 order and is kept in order timelines: it cannot be deleted." in change
+    assert status_admin_url("delete", used.pk) not in change
+    assert delete.status_code == 403
+    assert CustomStatus.objects.filter(pk=used.pk).exists()
+
+
+def test_a_status_only_in_timelines_is_still_never_deleted(staff_client):
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="payment", code="awaiting_payment")
+    services.set_custom_status(order, by=None, status_type="payment", code="invoice_issued")
+    past = CustomStatus.objects.get(code="awaiting_payment")
+
+    assert staff_client.post(status_admin_url("delete", past.pk), {"post": "yes"}).status_code == 403
+    assert CustomStatus.objects.filter(pk=past.pk).exists()
+
+
+def test_bulk_delete_refuses_used_statuses_with_a_sentence(staff_client):
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="delivery", code="in_transit")
+    used = CustomStatus.objects.get(code="in_transit")
+    unused = CustomStatus.objects.get(code="delivery_failed")
+
+    response = staff_client.post(
+        status_admin_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes", "index": 0},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "“In transit” is the current status of 1 order and is kept in order timelines: it cannot be deleted. "
+        "Deactivate it to stop its use."
+    ]
+    assert CustomStatus.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+
+def test_an_unused_status_can_be_deleted(staff_client):
+    unused = CustomStatus.objects.get(code="delivery_failed")
+    response = staff_client.post(status_admin_url("delete", unused.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not CustomStatus.objects.filter(pk=unused.pk).exists()
+
+
+def test_staff_add_rename_reorder_and_deactivate_statuses(staff_client):
+    response = staff_client.post(status_admin_url("add"), {
+        "type": "delivery", "code": "returned_to_sender", "name_es": "Devuelto al remitente",
+        "name_pt_br": "Devolvido ao remetente", "name_en": "Returned to sender", "position": 60,
+        "include_in_analytics": "on", "active": "on",
+    })
+    assert response.status_code == 302
+    added = CustomStatus.objects.get(type="delivery", code="returned_to_sender")
+
+    statuses = list(CustomStatus.objects.order_by("pk"))
+    data = {
+        "form-TOTAL_FORMS": len(statuses), "form-INITIAL_FORMS": len(statuses), "_save": "Save",
+    }
+    for index, status in enumerate(statuses):
+        data[f"form-{index}-id"] = status.pk
+        data[f"form-{index}-position"] = 5 if status == added else status.position
+        if status.include_in_analytics:
+            data[f"form-{index}-include_in_analytics"] = "on"
+        if status.active and status.code != "in_transit":
+            data[f"form-{index}-active"] = "on"
+    response = staff_client.post(status_admin_url("changelist"), data)
+    assert response.status_code == 302
+
+    assert list(CustomStatus.objects.filter(type="delivery").values_list("code", flat=True))[0] == "returned_to_sender"
+    assert not CustomStatus.objects.get(code="in_transit").active
+
+
+def test_a_code_is_unique_per_type_and_a_name_is_required(staff_client):
+    response = staff_client.post(status_admin_url("add"), {"type": "delivery", "code": "delivered", "position": 1})
+    errors = response.context["adminform"].form.errors
+    assert "__all__" in errors
+    assert CustomStatus.objects.filter(code="delivered").count() == 1
+
+
+def test_the_code_and_type_of_a_used_status_are_read_only(staff_client):
+    order = OrderFactory()
+    services.set_custom_status(order, by=None, status_type="delivery", code="delivered")
+    used = CustomStatus.objects.get(code="delivered")
+
+    staff_client.post(status_admin_url("change", used.pk), {
+        "type": "general", "code": "entregue", "name_es": "Entregado", "name_pt_br": "Entregue",
+        "name_en": "Delivered to you", "position": 50, "include_in_analytics": "on", "active": "on",
+    })
+
+    used.refresh_from_db()
+    assert (used.type, used.code, used.name_en) == ("delivery", "delivered", "Delivered to you")
 
 
 @requires_postgres
