@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "billing",
     "storefronts",
     "orders",
+    "analytics",
     "inventory",
     "checkouts",
     "notifications",
