@@ -1,4 +1,8 @@
+from babel.numbers import format_currency
+from django.core.validators import URLValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -25,13 +29,20 @@ class Checkout(models.Model):
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     lines = models.JSONField(_("lines"), default=list, blank=True)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, null=True, blank=True)
-    resume_url = models.URLField(_("resume link"), max_length=1000)
+    resume_url = models.URLField(
+        _("resume link"), max_length=1000,
+        validators=[URLValidator(schemes=["https"], message=_("Enter an https:// address."))],
+        help_text=_("Where the customer picks up the checkout again (sent in the recovery message)."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("recovered by order"),
     )
-    created_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
+    # When the customer started the checkout (the storefront may say so; the report's time otherwise).
+    created_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    # The customer's last activity the storefront reported: the recovery delay counts from it.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
@@ -43,10 +54,25 @@ class Checkout(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["storefront", "external_id"], name="checkout_once_per_storefront"),
         ]
+        indexes = [models.Index(fields=["status", "last_activity_at"], name="checkout_due_for_reminder")]
 
     def __str__(self):
         return self.external_id
 
     @property
+    def is_closed(self) -> bool:
+        """Recovered or expired: a new report does not reopen it."""
+        return self.status in (self.Status.RECOVERED, self.Status.EXPIRED)
+
+    @property
     def customer_first_name(self) -> str:
         return (self.customer_name or "").split(" ")[0]
+
+    def format_money(self, amount, language: str | None = None) -> str:
+        """An amount in the checkout's currency, as the language writes it (like Order.format_money)."""
+        if amount is None:
+            return ""
+        if not self.currency:
+            return f"{amount}"
+        locale = to_locale(language or self.language or get_language() or "es")
+        return format_currency(amount, self.currency, locale=locale)

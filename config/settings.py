@@ -204,6 +204,11 @@ SMS_CREDIT_WARNING_RATIO = env.float("SMS_CREDIT_WARNING_RATIO", default=0.2)
 # --- Stock (inventory app): the low-stock alert threshold of SKUs created without one.
 STOCK_LOW_THRESHOLD = env.int("STOCK_LOW_THRESHOLD", default=5)
 
+# --- Abandoned checkouts (checkouts app): one recovery message this long after the customer's last
+# activity; checkouts not recovered are expired this many days after they started.
+CHECKOUT_RECOVERY_DELAY_MINUTES = env.int("CHECKOUT_RECOVERY_DELAY_MINUTES", default=120)
+CHECKOUT_EXPIRY_DAYS = env.int("CHECKOUT_EXPIRY_DAYS", default=30)
+
 # --- Storefront API and public pages
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 PUBLIC_PAGE_RATE_LIMIT = env("PUBLIC_PAGE_RATE_LIMIT", default="120/min")
