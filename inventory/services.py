@@ -183,7 +183,7 @@ class StockRow:
     """
 
     sku: str
-    quantity: int
+    quantity: int | None  # None: keep the quantity (change only the other fields)
     name: str | None = None
     low_stock_threshold: int | None = None
     track_stock: bool | None = None
@@ -242,7 +242,8 @@ def set_stock(rows: list[StockRow], *, by, reason: str) -> list[SetResult]:
         raise ValueError("each SKU may appear once")
     for row in rows:
         clean_sku(row.sku)
-        clean_quantity(row.quantity)
+        if row.quantity is not None:
+            clean_quantity(row.quantity)
     created = _ensure_items(rows)
     items = {item.sku: item for item in _lock(StockItem.objects.filter(sku__in=[row.sku for row in rows]))}
     changes = _Changes(reason=reason, by=by)
@@ -259,9 +260,10 @@ def set_stock(rows: list[StockRow], *, by, reason: str) -> list[SetResult]:
                 fields.add(field)
         if fields:
             item.full_clean(exclude=["sku", "quantity"], validate_unique=False, validate_constraints=False)
-        movements_before = len(changes.movements)
-        changes.post(item, row.quantity - item.quantity, was_low=was_low, note=row.note)
-        movement = changes.movements[-1] if len(changes.movements) > movements_before else None
+        movement = None
+        if row.quantity is not None and row.quantity != item.quantity:
+            changes.post(item, row.quantity - item.quantity, was_low=was_low, note=row.note)
+            movement = changes.movements[-1]
         results.append(SetResult(item=item, created=row.sku in created, movement=movement))
     changes.save()
     for item in items.values():

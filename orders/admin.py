@@ -129,15 +129,33 @@ class OrderEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor__storefront")
 
 
+class OversoldFilter(admin.SimpleListFilter):
+    """Orders that took a tracked SKU below zero (the inventory app writes `oversold_skus`)."""
+
+    title = _("oversold")
+    parameter_name = "oversold"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(oversold_skus=[])
+        if self.value() == "no":
+            return queryset.filter(oversold_skus=[])
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "number", "created_display", "customer_name", "city", "total_display", "payment_method",
         "payment_status", "status", "custom_statuses_display", "next_step",
+        "oversold_display",
     ]
     list_filter = [
         "status", "payment_status", "payment_method", "fulfillment_method",
-        ("created_at", admin.DateFieldListFilter), "storefront", "carrier",
+        ("created_at", admin.DateFieldListFilter), "storefront", "carrier", OversoldFilter,
     ]
     search_fields = ["number", "customer_name", "customer_email", "customer_phone", "tracking_code", "external_id"]
     search_help_text = _("Order number, customer name, email or phone, or tracking code.")
@@ -170,6 +188,15 @@ class OrderAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join(
             mark_safe("<br>"), "{}: {}", ((status.get_type_display(), status.label) for status in current.values())
+        )
+
+    @admin.display(description=_("oversold"))
+    def oversold_display(self, order):
+        if not order.oversold_skus:
+            return ""
+        return format_html(
+            '<span title="{}">⚠ {}</span>', gettext("Sold without stock: check these SKUs before preparing."),
+            ", ".join(order.oversold_skus),
         )
 
     @admin.display(description=_("date"), ordering="created_at")
