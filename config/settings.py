@@ -212,3 +212,18 @@ CHECKOUT_EXPIRY_DAYS = env.int("CHECKOUT_EXPIRY_DAYS", default=30)
 # --- Storefront API and public pages
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 PUBLIC_PAGE_RATE_LIMIT = env("PUBLIC_PAGE_RATE_LIMIT", default="120/min")
+
+# --- Outbound webhooks (webhooks app)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Attempts in all for a timeout, a connection error, a 429 or a 5xx; other answers are not retried.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Seconds before each retry (the last repeats): 1 min, 5 min, 30 min, 2 h, 5 h, 8 h, 8 h, about a day in all.
+WEBHOOK_RETRY_DELAYS = [
+    int(seconds) for seconds in env.list("WEBHOOK_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800, 28800])
+]
+# An endpoint whose deliveries fail this many times in a row is disabled and staff are told.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
+WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+# http:// and private or loopback addresses (a receiver on this machine): for development only.
+WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)

@@ -1,1 +1,157 @@
-from django.db import models  # noqa: F401
+"""Signed outbound webhooks: the endpoints a storefront registers and the deliveries (the outbox).
+
+One `Delivery` row per event and subscribed endpoint is written inside the order's transaction
+(see services.py); the body is serialized then, once, and sent as it was on every attempt.
+"""
+import secrets
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_endpoint_url
+
+SECRET_PREFIX = "whsec_"
+
+
+def new_secret() -> str:
+    """256 random bits, shown to the storefront so it can check each delivery's signature."""
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+class Event(models.TextChoices):
+    ORDER_CREATED = "order.created", _("Order created")
+    ORDER_PAID = "order.paid", _("Order paid")
+    ORDER_STATUS_CHANGED = "order.status_changed", _("Order status changed")
+    ORDER_SHIPPED = "order.shipped", _("Order shipped")
+    ORDER_CUSTOM_STATUS_CHANGED = "order.custom_status_changed", _("Order custom status changed")
+    ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
+
+
+def validate_events(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one event."), code="required")
+    unknown = [item for item in value if item not in Event.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown events: %(events)s."), code="invalid", params={"events": ", ".join(map(str, unknown))}
+        )
+
+
+class Endpoint(models.Model):
+    """An address of a storefront's that receives the events it subscribed to, signed with its secret."""
+
+    storefront = models.ForeignKey(
+        "storefronts.Storefront", on_delete=models.CASCADE, related_name="webhook_endpoints",
+        verbose_name=_("storefront"),
+    )
+    url = models.URLField(
+        _("URL"), max_length=500, validators=[validate_endpoint_url],
+        help_text=_("Where the events are posted (https)."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(
+        _("events"), default=list, validators=[validate_events], help_text=_("The event types sent to this endpoint."),
+    )
+    secret = models.CharField(_("signing secret"), max_length=100, default=new_secret, editable=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to stop sending events to this endpoint."),
+    )
+    consecutive_failures = models.PositiveIntegerField(
+        _("consecutive failures"), default=0, editable=False,
+        help_text=_("Deliveries that failed in a row; a successful one sets it back to zero."),
+    )
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True, editable=False)
+    disabled_reason = models.TextField(_("why it was disabled"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["storefront", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_disabled(self) -> bool:
+        """Turned off automatically because it kept failing (until someone enables it again)."""
+        return self.disabled_at is not None
+
+    def subscribes_to(self, event_type: str) -> bool:
+        return event_type in (self.events or [])
+
+
+class Delivery(models.Model):
+    """One event sent to one endpoint: the outbox row, then the log of how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        Endpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint"),
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="webhook_deliveries",
+        verbose_name=_("order"),
+    )
+    # The same id for every endpoint of the event and on every attempt: receivers de-duplicate on it.
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, editable=False)
+    event_type = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    # The JSON posted, exactly as signed: serialized once, when the event happened.
+    body = models.TextField(_("body"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # A worker that claimed the row holds it until then (a second run of the task sends nothing).
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True, help_text=_("The start of it."))
+    error = models.TextField(_("error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once_per_endpoint"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent_idx"),
+        ]
+        permissions = [("redeliver_delivery", _("Can redeliver webhooks"))]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"
+
+
+class Attempt(models.Model):
+    """One POST of a delivery: what the endpoint answered, or why it could not."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery"),
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("time"))
+    response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    response_body = models.TextField(_("response body"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.delivery_id} #{self.number}"

@@ -1,0 +1,440 @@
+"""Signed outbound webhooks: write the outbox rows, deliver them, retry, disable, sweep, purge.
+
+The flow (the same as notifications'):
+1. A receiver of an orders signal calls `record_events()` inside the order's transaction: one
+   `Delivery` row per active endpoint of the order's storefront subscribed to the event, the body
+   serialized once, then `transaction.on_commit` enqueues `webhooks.tasks.deliver_webhook(id)`.
+   A rolled-back change leaves nothing and sends nothing.
+2. The worker calls `deliver()`: it claims the row with a conditional UPDATE (`status=queued`, no
+   live claim, due), so a task that runs twice, or twice at once, posts once.
+3. Timeouts, connection errors, 429 and 5xx are retried on `WEBHOOK_RETRY_DELAYS` (about a day)
+   through one-off django-q2 schedules; any other answer fails the delivery at once.
+4. A delivery that fails adds one to the endpoint's consecutive failures (a success resets them);
+   at `WEBHOOK_DISABLE_AFTER_FAILURES` the endpoint is disabled and staff get an email.
+5. The sweep re-enqueues queued rows overdue by the grace period; a daily purge deletes old rows.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from . import payloads
+from .models import Attempt, Delivery, Endpoint
+from .validators import check_resolved_address
+
+logger = logging.getLogger(__name__)
+
+Status = Delivery.Status
+
+DELIVER_TASK = "webhooks.tasks.deliver_webhook"
+# How long a worker holds a claimed row; longer than any request's timeout.
+CLAIM_SECONDS = 120
+MAX_RESPONSE_BYTES = 4096
+RESPONSE_BODY_CHARS = 1000
+PURGE_BATCH_SIZE = 2000
+USER_AGENT = "OrderBackOffice-Webhooks/1.0"
+SIGNATURE_HEADER = "X-Webhook-Signature"
+
+GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
+ENDPOINT_INACTIVE = _("not sent: the endpoint is inactive")
+ENDPOINT_DISABLED = _("not sent: the endpoint is disabled")
+HTTP_ERROR = _("the endpoint answered HTTP %(status)s")
+REDIRECTED = _("the endpoint answered HTTP %(status)s (redirects are not followed: register the final address)")
+TIMED_OUT = _("no answer within %(seconds)s seconds")
+UNREACHABLE = _("could not connect: %(error)s")
+BAD_REQUEST = _("the request could not be made: %(error)s")
+PRIVATE_ADDRESS = _("the endpoint's host resolves to a private address (%(address)s)")
+DISABLED_REASON = _("Disabled after %(count)s failed deliveries in a row; the last one: %(error)s")
+
+
+def _text(message, **params) -> str:
+    """A reason as stored in the log: in the store's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
+# --- signing -------------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: receivers recompute it and check t."""
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+# --- the outbox ----------------------------------------------------------------------------
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(DELIVER_TASK, delivery_id, task_name=f"webhook-{delivery_id}", group="webhooks")
+
+
+def _enqueue_on_commit(delivery_id: int) -> None:
+    # robust: a broker that is down must not break the order's request; the sweep re-enqueues.
+    transaction.on_commit(partial(enqueue_delivery, delivery_id), robust=True)
+
+
+def record_events(order, events) -> list[Delivery]:
+    """Write the outbox rows of one or more events of `order` (call it inside the order's transaction).
+
+    events: [(event_type, extra)] where extra is a dict, or a callable returning one, merged
+    next to "order" in the body's data (called only when some endpoint subscribes). One row per
+    event and subscribed active endpoint of the order's own storefront; nothing otherwise.
+    """
+    if order.storefront_id is None:
+        return []
+    endpoints = list(Endpoint.objects.filter(storefront_id=order.storefront_id, active=True).order_by("pk"))
+    if not endpoints:
+        return []
+    rows, order_data = [], None
+    now = timezone.now()
+    for event_type, extra in events:
+        subscribed = [endpoint for endpoint in endpoints if endpoint.subscribes_to(event_type)]
+        if not subscribed:
+            continue
+        if order_data is None:
+            order_data = payloads.order_data(order)
+        data = {"order": order_data, **((extra() if callable(extra) else extra) or {})}
+        event_id = uuid.uuid4()
+        body = payloads.envelope(event_id=event_id, event_type=event_type, created_at=now, data=data)
+        rows.extend(
+            Delivery(
+                endpoint=endpoint, order=order, event_id=event_id, event_type=event_type, body=body,
+                next_attempt_at=now,
+            )
+            for endpoint in subscribed
+        )
+    if rows:
+        Delivery.objects.bulk_create(rows)
+        for row in rows:
+            _enqueue_on_commit(row.pk)
+    return rows
+
+
+# --- delivery ------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int | None = None
+    body: str = ""
+    error: str = ""
+    retry: bool = False
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def deliver(delivery_id: int) -> str | None:
+    """Post one queued delivery. Returns the status it reached, or None if there was nothing to do.
+
+    Safe to call any number of times, at once or in turn: only the caller that claims the
+    queued, due row posts it.
+    """
+    now = timezone.now()
+    claimed = (
+        Delivery.objects.filter(pk=delivery_id, status=Status.QUEUED)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(locked_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None:
+        return None  # its endpoint was deleted meanwhile
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        return _fail(delivery, _text(ENDPOINT_DISABLED if endpoint.is_disabled else ENDPOINT_INACTIVE), count=False)
+    if delivery.attempts > settings.WEBHOOK_MAX_ATTEMPTS:
+        # Earlier attempts never reported back (a worker died while posting).
+        return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts - 1, error=delivery.error))
+
+    response = post(endpoint, delivery)
+    Attempt.objects.create(
+        delivery=delivery, number=delivery.attempts, started_at=now, response_status=response.status,
+        duration_ms=response.duration_ms, response_body=response.body, error=response.error,
+    )
+    delivery.last_attempt_at = now
+    delivery.response_status = response.status
+    delivery.duration_ms = response.duration_ms
+    delivery.response_body = response.body
+    if response.ok:
+        _finish(delivery, Status.DELIVERED, delivered_at=timezone.now())
+        Endpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
+        return Status.DELIVERED
+    if response.retry:
+        return _retry_or_fail(delivery, response.error)
+    return _fail(delivery, response.error)
+
+
+def post(endpoint: Endpoint, delivery: Delivery) -> Response:
+    """One signed POST of the delivery's body; never raises for what the network or receiver does."""
+    private = check_resolved_address(endpoint.url)
+    if private is not None:
+        return Response(error=_text(PRIVATE_ADDRESS, address=private))
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Webhook-Id": str(delivery.event_id),
+        "X-Webhook-Event": delivery.event_type,
+        "X-Webhook-Attempt": str(delivery.attempts),
+        SIGNATURE_HEADER: signature(endpoint.secret, int(time.time()), body),
+    }
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    started = time.monotonic()
+    result = Response()
+    try:
+        with requests.post(
+            endpoint.url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+        ) as answer:
+            result.status = answer.status_code
+            result.body = _read_start(answer)
+    except requests.Timeout:
+        result.error, result.retry = _text(TIMED_OUT, seconds=f"{timeout:g}"), True
+    except requests.ConnectionError as error:
+        result.error, result.retry = _text(UNREACHABLE, error=_short(error)), True
+    except requests.RequestException as error:
+        result.error = _text(BAD_REQUEST, error=_short(error))
+    result.duration_ms = int((time.monotonic() - started) * 1000)
+    if result.status is not None and not result.ok:
+        status = result.status
+        result.retry = status == 429 or status >= 500
+        result.error = _text(REDIRECTED if 300 <= status < 400 else HTTP_ERROR, status=status)
+    return result
+
+
+def _read_start(answer) -> str:
+    """The first bytes of the answer (a receiver's error message), never the whole of a large one."""
+    chunks, size = [], 0
+    try:
+        for chunk in answer.iter_content(chunk_size=1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_RESPONSE_BYTES:
+                break
+    except requests.RequestException:
+        pass  # the status line is what counts; a body cut short is still recorded as far as it came
+    return b"".join(chunks)[:MAX_RESPONSE_BYTES].decode("utf-8", "replace")[:RESPONSE_BODY_CHARS]
+
+
+def _short(error) -> str:
+    text = str(error)
+    return text if len(text) <= 300 else text[:298] + "…"
+
+
+def _finish(delivery: Delivery, status: str, *, error: str = "", **fields) -> str:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        error=error,
+        locked_until=None,
+        next_attempt_at=None,
+        last_attempt_at=delivery.last_attempt_at,
+        response_status=delivery.response_status,
+        duration_ms=delivery.duration_ms,
+        response_body=delivery.response_body,
+        updated_at=timezone.now(),
+        **fields,
+    )
+    delivery.status = status
+    delivery.error = error
+    return status
+
+
+def _fail(delivery: Delivery, error: str, *, count: bool = True) -> str:
+    _finish(delivery, Status.FAILED, error=error)
+    if count:
+        _count_failure(delivery.endpoint, error)
+    return Status.FAILED
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the `attempts`-th attempt failed (the last delay repeats)."""
+    delays = settings.WEBHOOK_RETRY_DELAYS or [60]
+    return int(delays[min(attempts, len(delays)) - 1])
+
+
+def _retry_or_fail(delivery: Delivery, error: str) -> str:
+    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts, error=error))
+    next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(delivery.attempts))
+    Delivery.objects.filter(pk=delivery.pk).update(
+        error=error, locked_until=None, next_attempt_at=next_attempt_at, last_attempt_at=delivery.last_attempt_at,
+        response_status=delivery.response_status, duration_ms=delivery.duration_ms,
+        response_body=delivery.response_body, updated_at=timezone.now(),
+    )
+    schedule_retry(delivery.pk, next_attempt_at, attempt=delivery.attempts + 1)
+    return Status.QUEUED
+
+
+def schedule_retry(delivery_id: int, when, *, attempt: int) -> None:
+    """A one-off django-q2 schedule that runs the delivery task again at `when` (deleted once run)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.create(
+        name=f"webhook {delivery_id} attempt {attempt}"[:100],
+        func=DELIVER_TASK,
+        args=repr(delivery_id),
+        schedule_type=Schedule.ONCE,
+        repeats=-1,
+        next_run=when,
+    )
+
+
+# --- endpoint health -----------------------------------------------------------------------
+
+
+def _count_failure(endpoint: Endpoint, error: str) -> None:
+    """One more failed delivery in a row; at the limit the endpoint is disabled, once, and staff told."""
+    with transaction.atomic():
+        Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+        failures = Endpoint.objects.filter(pk=endpoint.pk).values_list("consecutive_failures", flat=True).first()
+        if failures is None or failures < settings.WEBHOOK_DISABLE_AFTER_FAILURES:
+            return
+        reason = _text(DISABLED_REASON, count=failures, error=error)
+        disabled = Endpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
+            active=False, disabled_at=timezone.now(), disabled_reason=reason[:2000], updated_at=timezone.now(),
+        )
+        if disabled:
+            logger.warning("Webhook endpoint %s disabled: %s", endpoint.pk, reason)
+            transaction.on_commit(partial(tell_staff_endpoint_disabled, endpoint.pk), robust=True)
+
+
+def tell_staff_endpoint_disabled(endpoint_id: int) -> None:
+    endpoint = Endpoint.objects.select_related("storefront").filter(pk=endpoint_id).first()
+    if endpoint is None or not settings.STORE_EMAIL:
+        return
+    admin_url = settings.SITE_URL + reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
+        body = _(
+            "%(storefront)s's webhook endpoint %(url)s kept failing and was disabled: no more events are sent "
+            "to it.\n\n%(reason)s\n\nOnce the storefront fixes it, enable it again (and redeliver what it "
+            "missed) here:\n%(admin_url)s\n"
+        ) % {
+            "storefront": endpoint.storefront.name, "url": endpoint.url, "reason": endpoint.disabled_reason,
+            "admin_url": admin_url,
+        }
+    send_mail(str(subject)[:200], str(body), settings.DEFAULT_FROM_EMAIL, [settings.STORE_EMAIL])
+
+
+# --- staff and storefront actions ----------------------------------------------------------
+
+
+def enable(endpoint: Endpoint) -> None:
+    """Turn an endpoint on again (after it was paused or disabled); its failure count starts over."""
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        active=True, consecutive_failures=0, disabled_at=None, disabled_reason="", updated_at=timezone.now(),
+    )
+    endpoint.refresh_from_db()
+
+
+def rotate_secret(endpoint: Endpoint) -> str:
+    from .models import new_secret
+
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    return endpoint.secret
+
+
+@dataclass
+class Redelivered:
+    queued: int = 0
+    endpoint_off: int = 0
+    in_flight: int = 0
+
+
+def redeliver(delivery_ids) -> Redelivered:
+    """Queue deliveries again: a new attempt of the same event id and body, due now.
+
+    Deliveries of an inactive or disabled endpoint are left alone (enable it first), and so is a
+    delivery a worker is posting right now.
+    """
+    result = Redelivered()
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(of=("self",)).select_related("endpoint")
+            .filter(pk__in=list(delivery_ids)).order_by("pk")
+        )
+        ids = []
+        for row in rows:
+            if not row.endpoint.active:
+                result.endpoint_off += 1
+            elif row.status == Status.QUEUED and row.locked_until is not None and row.locked_until > now:
+                result.in_flight += 1
+            else:
+                ids.append(row.pk)
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, error="", delivered_at=None,
+            updated_at=now,
+        )
+        for pk in ids:
+            _enqueue_on_commit(pk)
+        result.queued = len(ids)
+    return result
+
+
+# --- periodic jobs -------------------------------------------------------------------------
+
+
+def requeue_stale(*, now=None, limit: int = 1000) -> int:
+    """Enqueue again the queued rows whose delivery is overdue by the grace period."""
+    now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.WEBHOOK_REQUEUE_AFTER_SECONDS)
+    ids = list(
+        Delivery.objects.filter(status=Status.QUEUED)
+        .filter(Q(next_attempt_at__lte=overdue) | Q(next_attempt_at__isnull=True, created_at__lte=overdue))
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # The grace period starts again: a long queue is not flooded with the same row every minute.
+    Delivery.objects.filter(pk__in=ids, status=Status.QUEUED).update(next_attempt_at=now)
+    for pk in ids:
+        enqueue_delivery(pk)
+    if ids:
+        logger.info("Re-enqueued %s overdue webhook deliveries", len(ids))
+    return len(ids)
+
+
+def purge_deliveries(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
+    """Delete deliveries (and their attempts) older than the retention, batch by batch."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(
+            Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Status.QUEUED)
+            .order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            Attempt.objects.filter(delivery_id__in=ids).delete()
+            Delivery.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    if deleted:
+        logger.info("Purged %s webhook deliveries older than %s", deleted, cutoff)
+    return deleted
+
