@@ -2,6 +2,7 @@
 
 - A refused move (orders.services.TransitionNotAllowed): 409 {"code", "detail"}.
 - Django's ValidationError raised by a service: 400 with one list of messages per field.
+- An unknown custom status type or code (orders.services.CustomStatusNotFound): 400 on that field.
 - Every other error keeps DRF's status and gets a machine `code` next to its `detail`.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from orders.services import TransitionNotAllowed
+from orders.services import CustomStatusNotFound, TransitionNotAllowed
 
 
 class Conflict(exceptions.APIException):
@@ -41,7 +42,9 @@ class IdempotencyKeyReused(exceptions.APIException):
 def exception_handler(exc, context):
     if isinstance(exc, TransitionNotAllowed):
         return Response({"code": exc.code, "detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, CustomStatusNotFound):
+        exc = exceptions.ValidationError(detail={exc.field: [str(exc)]}, code=exc.code)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

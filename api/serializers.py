@@ -12,6 +12,8 @@ from rest_framework import serializers
 
 from carriers.models import Carrier
 from orders.models import (
+    CUSTOM_STATUS_TYPE_ORDER,
+    CustomStatusType,
     FulfillmentMethod,
     Language,
     OrderEvent,
@@ -212,6 +214,18 @@ class ShipInput(NotifyInput):
         return carrier
 
 
+class CustomStatusInput(NotifyInput):
+    type = ChoiceField(
+        choices=CustomStatusType.choices,
+        error_messages={"invalid_choice": _("“{input}” is not a custom status type; use general, delivery or payment.")},
+        help_text=_("The status type: general, delivery or payment."),
+    )
+    code = CharField(
+        max_length=50, help_text=_("An active status code of that type from GET /api/v1/custom-statuses/, "
+                                   "e.g. out_for_delivery."),
+    )
+
+
 class CancelInput(NotifyInput):
     reason = CharField(max_length=1000, help_text=_("Why the order is cancelled (the customer reads it)."))
 
@@ -287,12 +301,52 @@ class PaymentOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+# The custom status types, in the order the output lists them.
+CUSTOM_STATUS_TYPES = [status_type.value for status_type in CUSTOM_STATUS_TYPE_ORDER]
+
+
+@extend_schema_field({
+    "type": "object",
+    "properties": {
+        status_type: {
+            "type": "object", "nullable": True,
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            "required": ["code", "name"],
+        }
+        for status_type in CUSTOM_STATUS_TYPES
+    },
+    "required": CUSTOM_STATUS_TYPES,
+    "description": "The order's current custom status of each type (delivery, payment, general), or null; "
+                   "the name is in the request's language.",
+    "example": {"delivery": {"code": "out_for_delivery", "name": "Out for delivery"}, "payment": None,
+                "general": None},
+})
+class CustomStatusesField(serializers.Field):
+    """{"delivery": {"code", "name"} or null, "payment": ..., "general": ...}, from the prefetched rows."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, order):
+        current = order.current_custom_statuses
+        return {
+            status_type: {"code": current[status_type].code, "name": current[status_type].label}
+            if status_type in current else None
+            for status_type in CUSTOM_STATUS_TYPES
+        }
+
+
 class EventOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OrderEvent.Kind.choices)
     from_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
     to_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
     actor = serializers.CharField(source="actor_label", help_text=_("Who did it: a staff member, a storefront or the system."))
     note = serializers.CharField()
+    custom_status = serializers.SerializerMethodField(
+        help_text=_('For custom_status events: {"type", "from", "to"} status codes; else null.'),
+    )
     created_at = serializers.DateTimeField()
 
     def to_representation(self, event):
@@ -300,6 +354,19 @@ class EventOutput(serializers.Serializer):
         data["from_status"] = data["from_status"] or None
         data["to_status"] = data["to_status"] or None
         return data
+
+    @extend_schema_field({
+        "type": "object", "nullable": True,
+        "properties": {
+            "type": {"type": "string", "enum": CustomStatusType.values},
+            "from": {"type": "string", "nullable": True},
+            "to": {"type": "string", "nullable": True},
+        },
+    })
+    def get_custom_status(self, event) -> dict | None:
+        if event.kind != OrderEvent.Kind.CUSTOM_STATUS or not isinstance(event.data, dict):
+            return None
+        return {"type": event.data.get("type"), "from": event.data.get("from"), "to": event.data.get("to")}
 
 
 class OrderOutput(serializers.Serializer):
@@ -318,6 +385,7 @@ class OrderOutput(serializers.Serializer):
     shipping_cost = MoneyField()
     total = MoneyField()
     tracking = TrackingOutput(source="*")
+    custom_statuses = CustomStatusesField()
     timeline_url = serializers.URLField(source="get_timeline_url", help_text=_("The customer's public timeline page."))
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -340,6 +408,22 @@ class CarrierOutput(serializers.ModelSerializer):
         model = Carrier
         fields = ["code", "name", "tracking_code_format", "tracking_code_example", "tracking_url_template"]
         read_only_fields = fields
+
+
+class CustomStatusOutput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=CustomStatusType.choices)
+    code = serializers.CharField(help_text=_("Send it to POST /api/v1/orders/{number}/statuses/."))
+    name = serializers.CharField(source="label", help_text=_("In the request's language."))
+    names = serializers.SerializerMethodField(help_text=_("The name in each language the store filled in."))
+    position = serializers.IntegerField(help_text=_("Order among the statuses of its type; lower comes first."))
+
+    @extend_schema_field({
+        "type": "object",
+        "properties": {language: {"type": "string"} for language in ("en", "es", "pt-br")},
+        "required": ["en", "es", "pt-br"],
+    })
+    def get_names(self, status) -> dict:
+        return {"en": status.name_en, "es": status.name_es, "pt-br": status.name_pt_br}
 
 
 class ErrorOutput(serializers.Serializer):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("orders/<str:number>/ready-for-pickup/", views.ReadyForPickupView.as_view(), name="order-ready-for-pickup"),
     path("orders/<str:number>/finalize/", views.FinalizeView.as_view(), name="order-finalize"),
     path("orders/<str:number>/cancel/", views.CancelView.as_view(), name="order-cancel"),
+    path("orders/<str:number>/statuses/", views.CustomStatusSetView.as_view(), name="order-statuses"),
+    path("custom-statuses/", views.CustomStatusListView.as_view(), name="custom-statuses"),
     path("carriers/", views.CarrierListView.as_view(), name="carriers"),
     path("", include("inventory.api_urls")),
     path("", include("checkouts.api_urls")),

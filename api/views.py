@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from carriers.models import Carrier
 from orders import services as order_services
-from orders.models import Order, OrderEvent
+from orders.models import CUSTOM_STATUS_TYPE_ORDER, CustomStatus, Order, OrderEvent
 
 from . import serializers as s
 from .idempotency import IdempotentPostMixin
@@ -85,7 +85,7 @@ class OrderCursorPagination(CursorPagination):
 
 
 def detail_queryset():
-    return Order.objects.select_related("carrier").prefetch_related(
+    return Order.objects.select_related("carrier").with_custom_statuses().prefetch_related(
         "lines",
         "payments",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor__storefront")),
@@ -137,6 +137,7 @@ class OrderListCreateView(IdempotentPostMixin, StorefrontView):
             Order.objects.filter(storefront=self.storefront, **self._lookups(filters.validated_data))
             .select_related("carrier")
             .prefetch_related("lines")
+            .with_custom_statuses()
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
@@ -253,6 +254,49 @@ ReadyForPickupView = move_view(
 )
 FinalizeView = move_view("finalize", order_services.finalize, _("Finalize the order"))
 CancelView = move_view("cancel", order_services.cancel, _("Cancel the order"), s.CancelInput)
+
+
+class CustomStatusSetView(IdempotentPostMixin, StorefrontView):
+    @extend_schema(
+        operation_id="orders_statuses_set",
+        summary=_("Set a custom status (delivery, payment or general)"),
+        description=_(
+            "Gives the order the status `code` of `type`, replacing its current one of that type; the order's "
+            "status and payment status never change. Setting the status the order already has changes nothing. "
+            "An unknown type or code answers 400; an inactive status (custom_status_inactive) or a cancelled "
+            "order (order_cancelled) answers 409. Answers the updated order."
+        ),
+        request=s.CustomStatusInput,
+        parameters=POST_PARAMETERS,
+        responses={200: s.OrderDetailOutput, **errors(400, 401, 403, 404, 409, 422, 429)},
+        tags=["orders"],
+    )
+    def post(self, request, number):
+        order = self.get_order(number, queryset=Order.objects.all())
+        data = s.CustomStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_services.set_custom_status(
+            order, by=request.user, status_type=data.validated_data["type"], code=data.validated_data["code"],
+            notify_customer=data.validated_data["notify_customer"],
+        )
+        return self.order_response(order)
+
+
+class CustomStatusListView(StorefrontView):
+    @extend_schema(
+        operation_id="custom_statuses_list",
+        summary=_("The active custom statuses and their codes"),
+        description=_("Set one on an order with POST /api/v1/orders/{number}/statuses/ and its type and code."),
+        parameters=[RETRY_AFTER_HEADER],
+        responses={200: s.CustomStatusOutput(many=True), **errors(401, 403, 429)},
+        tags=["custom statuses"],
+    )
+    def get(self, request):
+        statuses = sorted(
+            CustomStatus.objects.filter(active=True),
+            key=lambda status: (CUSTOM_STATUS_TYPE_ORDER[status.type], status.position, status.pk),
+        )
+        return Response(s.CustomStatusOutput(statuses, many=True).data)
 
 
 class CarrierListView(StorefrontView):

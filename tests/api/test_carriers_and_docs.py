@@ -41,6 +41,8 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/orders/{number}/ready-for-pickup/",
         "/api/v1/orders/{number}/finalize/",
         "/api/v1/orders/{number}/cancel/",
+        "/api/v1/orders/{number}/statuses/",
+        "/api/v1/custom-statuses/",
         "/api/v1/carriers/",
     }
     scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
