@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils.translation import pgettext_lazy
 
-from orders.models import FulfillmentMethod, OrderEvent, PaymentMethod, Status
+from orders.models import CustomStatusType, FulfillmentMethod, OrderEvent, PaymentMethod, Status
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
 
@@ -54,6 +54,7 @@ class Step:
     state: str  # DONE, CURRENT or UPCOMING
     at: datetime | None
     complete: bool  # reached and finished (a finalized order's last step is both current and complete)
+    detail: bool = False  # a delivery status the store or carrier reported, shown between Shipped and Finalized
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,56 @@ def _path_for(order) -> tuple[str, ...]:
     return CARRIER_PATH if order.fulfillment_method == FulfillmentMethod.CARRIER else PICKUP_PATH
 
 
+def _delivery_updates(order, events: list[OrderEvent]) -> list[tuple[str, str, datetime]]:
+    """(code, name in the customer's language, time) of each delivery-type custom status set, oldest
+    first; a type cleared by staff (a correction) takes back what came before it."""
+    updates = []
+    for event in events:
+        if event.kind != OrderEvent.Kind.CUSTOM_STATUS or not isinstance(event.data, dict):
+            continue
+        if event.data.get("type") != CustomStatusType.DELIVERY:
+            continue
+        if event.custom_status_id is None:
+            updates = []
+        else:
+            updates.append((event.custom_status.code, event.custom_status.name_in(order.language), event.created_at))
+    return updates
+
+
+def _with_delivery_updates(order, steps: list[Step], events: list[OrderEvent]) -> list[Step]:
+    """Delivery statuses go right before the last step (Finalized, or Cancelled). While the order
+    is shipped or ready for pickup, the latest one is where the order is now."""
+    updates = _delivery_updates(order, events)
+    if not updates:
+        return steps
+    last = steps[-1]
+    at_dispatch = last.code != Status.CANCELLED and order.status in (Status.SHIPPED, Status.READY_FOR_PICKUP)
+    details = []
+    for index, (code, name, at) in enumerate(updates):
+        current = at_dispatch and index == len(updates) - 1
+        details.append(Step(
+            code=f"delivery:{code}", label=name, state=CURRENT if current else DONE, at=at, complete=not current,
+            detail=True,
+        ))
+    head = steps[:-1]
+    if at_dispatch:
+        head = [
+            Step(step.code, step.label, DONE, step.at, True) if step.state == CURRENT else step for step in head
+        ]
+    return [*head, *details, last]
+
+
 def build_progress(order, events: list[OrderEvent]) -> Progress:
     """The steps of the order in their order, each with the date it was reached."""
+    progress = _build_core_progress(order, events)
+    return Progress(
+        steps=_with_delivery_updates(order, progress.steps, events),
+        cancelled_at=progress.cancelled_at,
+        paid_at=progress.paid_at,
+    )
+
+
+def _build_core_progress(order, events: list[OrderEvent]) -> Progress:
     reached: dict[str, datetime] = {}
     cancelled_from = ""
     paid_at = None

@@ -100,8 +100,16 @@ def order_timeline(request, token):
         return not_found(request)
     events = list(
         order.events.filter(
-            kind__in=[OrderEvent.Kind.PLACED, OrderEvent.Kind.STATUS_CHANGED, OrderEvent.Kind.PAYMENT_REGISTERED]
-        ).only("kind", "from_status", "to_status", "data", "created_at", "order_id")
+            kind__in=[
+                OrderEvent.Kind.PLACED, OrderEvent.Kind.STATUS_CHANGED, OrderEvent.Kind.PAYMENT_REGISTERED,
+                OrderEvent.Kind.CUSTOM_STATUS,
+            ]
+        )
+        .select_related("custom_status")  # delivery statuses, named in the customer's language
+        .only(
+            "kind", "from_status", "to_status", "data", "created_at", "order_id", "custom_status",
+            "custom_status__code", "custom_status__name_en", "custom_status__name_es", "custom_status__name_pt_br",
+        )
     )
     lines = list(order.lines.only("name", "quantity", "order_id"))
     is_open = order.status not in (Status.FINALIZED, Status.CANCELLED)
