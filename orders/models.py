@@ -258,7 +258,8 @@ class CustomStatus(models.Model):
     )
     include_in_analytics = models.BooleanField(_("include in analytics"), default=False)
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive statuses stay on the orders that have them but cannot be set."),
+        _("active"), default=True,
+        help_text=_("Inactive statuses stay on the orders that have them but cannot be set."),
     )
 
     class Meta:
