@@ -44,6 +44,8 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/orders/{number}/statuses/",
         "/api/v1/custom-statuses/",
         "/api/v1/carriers/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
     }
     scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")

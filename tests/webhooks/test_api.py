@@ -1,0 +1,153 @@
+"""`/api/v1/webhooks/`: a storefront registers, reads, changes and deletes only its own endpoints."""
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tests.api.conftest import make_client
+from webhooks.models import Endpoint
+
+from .helpers import endpoint
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://hooks.example.com/orders"
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(db):
+    return make_client("Tienda Palermo")
+
+
+@pytest.fixture
+def other_api(db):
+    return make_client("Tienda Recoleta")
+
+
+def create(api, **body):
+    return api.post("/api/v1/webhooks/", {"url": URL, "events": ["order.created", "order.paid"], **body},
+                    format="json")
+
+
+def test_registering_an_endpoint_answers_its_secret_once(api):
+    response = create(api, description="ERP")
+
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    saved = Endpoint.objects.get(pk=data["id"])
+    assert saved.storefront == api.storefront
+    assert data["secret"] == saved.secret and data["secret"].startswith("whsec_") and len(data["secret"]) > 40
+    assert (data["url"], data["events"], data["description"], data["active"]) == (
+        URL, ["order.created", "order.paid"], "ERP", True
+    )
+    assert (data["consecutive_failures"], data["disabled_at"], data["disabled_reason"]) == (0, None, "")
+
+    again = api.get(f"/api/v1/webhooks/{data['id']}/").json()
+    assert "secret" not in again
+    assert again["secret_hint"] == saved.secret[:10] + "…"
+    assert [e["id"] for e in api.get("/api/v1/webhooks/").json()] == [data["id"]]
+    assert "secret" not in api.get("/api/v1/webhooks/").json()[0]
+
+
+def test_each_endpoint_gets_its_own_secret(api):
+    first, second = create(api).json(), create(api).json()
+    assert first["secret"] != second["secret"]
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://hooks.example.com/orders", "The address must start with https://."),
+    ("https://127.0.0.1/hook", "The address must be reachable on the internet, not a local or private one."),
+    ("https://10.0.0.8/hook", "The address must be reachable on the internet, not a local or private one."),
+    ("https://localhost/hook", "The address must be reachable on the internet, not a local or private one."),
+    ("https://[::1]/hook", "The address must be reachable on the internet, not a local or private one."),
+    ("https://user:pass@hooks.example.com/", "The address must not carry a user name or password: "
+                                              "check the signature instead."),
+    ("ftp://hooks.example.com/", "Enter a valid URL."),
+])
+def test_only_public_https_addresses_are_accepted_in_production(api, settings, url, message):
+    settings.WEBHOOK_ALLOW_LOCAL_URLS = False
+    response = create(api, url=url)
+    assert response.status_code == 400
+    assert message in response.json()["url"]
+
+
+def test_a_receiver_on_this_machine_is_accepted_where_local_urls_are_allowed(api, settings):
+    settings.WEBHOOK_ALLOW_LOCAL_URLS = True
+    assert create(api, url="http://127.0.0.1:8001/hook").status_code == 201
+    assert create(api, url="http://hooks.example.com/hook").status_code == 400  # http only locally
+
+
+@pytest.mark.parametrize("events, status", [
+    ([], 400), (["order.refunded"], 400), ("order.created", 400), (["order.created", "order.created"], 201),
+])
+def test_events_must_be_known(api, events, status):
+    response = create(api, events=events)
+    assert response.status_code == status
+    if status == 201:
+        assert response.json()["events"] == ["order.created"]
+
+
+def test_a_storefront_has_at_most_twenty_endpoints(api):
+    Endpoint.objects.bulk_create([
+        Endpoint(storefront=api.storefront, url=f"{URL}/{n}", events=["order.created"]) for n in range(20)
+    ])
+    response = create(api)
+    assert response.status_code == 400
+    assert "at most 20 endpoints" in response.json()["url"][0]
+
+
+def test_patch_changes_only_what_is_sent(api):
+    hook = create(api).json()
+    response = api.patch(f"/api/v1/webhooks/{hook['id']}/", {"events": ["order.shipped"]}, format="json")
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["url"], data["events"], data["active"]) == (URL, ["order.shipped"], True)
+
+    paused = api.patch(f"/api/v1/webhooks/{hook['id']}/", {"active": False}, format="json").json()
+    assert paused["active"] is False
+    assert Endpoint.objects.get(pk=hook["id"]).active is False
+
+
+def test_patch_active_true_turns_on_an_endpoint_disabled_for_failing(api):
+    hook = endpoint(api.storefront, active=False)
+    Endpoint.objects.filter(pk=hook.pk).update(
+        consecutive_failures=15, disabled_at=timezone.now(), disabled_reason="Disabled after 15 failed deliveries",
+    )
+    assert api.get(f"/api/v1/webhooks/{hook.pk}/").json()["disabled_at"] is not None
+
+    data = api.patch(f"/api/v1/webhooks/{hook.pk}/", {"active": True}, format="json").json()
+
+    assert (data["active"], data["consecutive_failures"], data["disabled_at"], data["disabled_reason"]) == (
+        True, 0, None, ""
+    )
+
+
+def test_delete_removes_the_endpoint(api):
+    hook = create(api).json()
+    assert api.delete(f"/api/v1/webhooks/{hook['id']}/").status_code == 204
+    assert not Endpoint.objects.filter(pk=hook["id"]).exists()
+    assert api.get(f"/api/v1/webhooks/{hook['id']}/").status_code == 404
+
+
+def test_another_storefronts_endpoint_is_as_missing_as_one_that_does_not_exist(api, other_api):
+    theirs = create(other_api).json()
+    path = f"/api/v1/webhooks/{theirs['id']}/"
+
+    assert api.get("/api/v1/webhooks/").json() == []
+    for response in (api.get(path), api.patch(path, {"active": False}, format="json"), api.delete(path)):
+        assert response.status_code == 404
+        assert response.json() == {"code": "not_found", "detail": "No webhook endpoint with this id."}
+    assert Endpoint.objects.get(pk=theirs["id"]).active is True
+    for missing in ("999999", "abc", "99999999999999999999999"):
+        assert api.get(f"/api/v1/webhooks/{missing}/").status_code == 404
+
+
+def test_without_a_key_nothing_is_shown(client):
+    assert client.get("/api/v1/webhooks/").status_code == 401
+    assert client.post("/api/v1/webhooks/", {"url": URL}, content_type="application/json").status_code == 401
