@@ -28,7 +28,7 @@ def on_payment_received(sender, order, payment, became_paid=False, **kwargs):
 
 
 def on_custom_status_changed(sender, order, status_type, from_status, to_status, **kwargs):
-    services.record_events(
-        order,
-        [(Event.ORDER_CUSTOM_STATUS_CHANGED, lambda: payloads.custom_status_change(status_type, from_status, to_status))],
-    )
+    def data():
+        return payloads.custom_status_change(status_type, from_status, to_status)
+
+    services.record_events(order, [(Event.ORDER_CUSTOM_STATUS_CHANGED, data)])
