@@ -21,7 +21,7 @@ class Checkout(models.Model):
     storefront = models.ForeignKey(
         "storefronts.Storefront", on_delete=models.PROTECT, related_name="checkouts", verbose_name=_("storefront")
     )
-    external_id = models.CharField(_("storefront checkout id"), max_length=100)
+    external_id = models.CharField(_("checkout id"), max_length=100, help_text=_("The storefront's own id."))
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_email = models.EmailField(_("customer email"), blank=True)
     customer_phone = PhoneNumberField(_("customer phone"), blank=True)
