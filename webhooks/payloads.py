@@ -77,17 +77,11 @@ def payment(payment) -> dict:
 def _custom_status(status) -> dict | None:
     if status is None:
         return None
-    name_in = getattr(status, "name_in", None)
-    names = {
-        "en": getattr(status, "name_en", ""),
-        "es": getattr(status, "name_es", ""),
-        "pt-br": getattr(status, "name_pt_br", ""),
-    }
     return {
         "code": status.code,
         "type": status.type,
-        "name": name_in(settings.LANGUAGE_CODE) if name_in else names.get(settings.LANGUAGE_CODE, ""),
-        "names": names,
+        "name": status.name_in(settings.LANGUAGE_CODE),
+        "names": {"en": status.name_en, "es": status.name_es, "pt-br": status.name_pt_br},
     }
 
 

@@ -119,3 +119,34 @@ def test_order_cancelled_carries_the_reason(staff, shop, hooked):
     assert event["data"]["reason"] == "El cliente se arrepintió"
     assert event["data"]["order"]["status"] == "cancelled"
     assert body(order, "order.status_changed")["data"]["to_status"] == "cancelled"
+
+
+def test_order_custom_status_changed_carries_the_type_and_both_statuses(staff, shop, hooked, settings):
+    settings.LANGUAGE_CODE = "es"
+    order = place(by=staff, storefront=shop)
+    services.set_custom_status(order, by=staff, status_type="delivery", code="in_transit")
+    services.set_custom_status(order, by=staff, status_type="delivery", code="out_for_delivery")
+
+    first, second = [
+        json.loads(b)["data"]
+        for b in Delivery.objects.filter(order=order, event_type="order.custom_status_changed").order_by("pk")
+        .values_list("body", flat=True)
+    ]
+    assert first["custom_status"] == {
+        "type": "delivery",
+        "from": None,
+        "to": {"code": "in_transit", "type": "delivery", "name": "En camino",
+               "names": {"en": "In transit", "es": "En camino", "pt-br": "Em trânsito"}},
+    }
+    assert second["custom_status"]["from"]["code"] == "in_transit"
+    assert (second["custom_status"]["to"]["code"], second["custom_status"]["to"]["name"]) == (
+        "out_for_delivery", "En reparto"
+    )
+    assert second["order"]["number"] == order.number
+
+
+def test_setting_the_custom_status_an_order_already_has_sends_nothing(staff, shop, hooked):
+    order = place(by=staff, storefront=shop)
+    services.set_custom_status(order, by=staff, status_type="payment", code="invoice_issued")
+    services.set_custom_status(order, by=staff, status_type="payment", code="invoice_issued")
+    assert Delivery.objects.filter(order=order, event_type="order.custom_status_changed").count() == 1
