@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as delete_selected_confirmed
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -118,14 +119,13 @@ class OrderEventInline(ReadOnlyInline):
     @admin.display(description=_("status"))
     def change_display(self, event):
         if event.kind == OrderEvent.Kind.CUSTOM_STATUS:
-            if not hasattr(self, "_custom_status_names"):
-                self._custom_status_names = admin_views.custom_status_names()
-            return admin_views.custom_status_change(event, self._custom_status_names)
+            return admin_views.custom_status_change(event, admin_views.custom_status_names(self._request))
         if event.from_status and event.to_status:
             return f"{admin_views.status_label(event.from_status)} → {admin_views.status_label(event.to_status)}"
         return admin_views.status_label(event.to_status)
 
     def get_queryset(self, request):
+        self._request = request  # inline instances are made per request
         return super().get_queryset(request).select_related("actor__storefront")
 
 
@@ -144,6 +144,12 @@ class OversoldFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(oversold_skus=[])
         return queryset
+
+
+class OrderChangeList(ChangeList):
+    def get_queryset(self, request, *args, **kwargs):
+        # The custom statuses of a whole page come in one more query, whatever its size.
+        return super().get_queryset(request, *args, **kwargs).with_custom_statuses()
 
 
 @admin.register(Order)
@@ -178,8 +184,10 @@ class OrderAdmin(admin.ModelAdmin):
     # --- list --------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        # The custom statuses of a whole page come in one more query, whatever its size.
-        return super().get_queryset(request).select_related("carrier", "storefront").with_custom_statuses()
+        return super().get_queryset(request).select_related("carrier", "storefront")
+
+    def get_changelist(self, request, **kwargs):
+        return OrderChangeList
 
     @admin.display(description=_("custom statuses"))
     def custom_statuses_display(self, order):

@@ -191,9 +191,19 @@ def status_label(value: str) -> str:
 CUSTOM_STATUS_PERMISSION = "orders.set_custom_status"
 
 
-def custom_status_names() -> dict[tuple[str, str], str]:
-    """(type, code) -> name in the staff member's language, for every custom status (one query)."""
-    return {(status.type, status.code): status.label for status in CustomStatus.objects.all()}
+def _all_custom_statuses(request=None) -> list[CustomStatus]:
+    """Every custom status, read once per request (the order page's forms and timeline share them)."""
+    statuses = getattr(request, "_custom_statuses", None)
+    if statuses is None:
+        statuses = list(CustomStatus.objects.all())
+        if request is not None:
+            request._custom_statuses = statuses
+    return statuses
+
+
+def custom_status_names(request=None) -> dict[tuple[str, str], str]:
+    """(type, code) -> name in the staff member's language, for every custom status."""
+    return {(status.type, status.code): status.label for status in _all_custom_statuses(request)}
 
 
 def custom_status_change(event: OrderEvent, names: dict[tuple[str, str], str]) -> str:
@@ -234,7 +244,7 @@ class CustomStatusRow:
 def custom_status_rows(request, order: Order) -> list[CustomStatusRow]:
     """The order page's custom statuses, one row per type, in two queries."""
     current = {row.type: row for row in order.custom_statuses.select_related("status", "set_by__storefront")}
-    statuses = list(CustomStatus.objects.all())
+    statuses = _all_custom_statuses(request)
     reason = None if request.user.has_perm(CUSTOM_STATUS_PERMISSION) else gettext(
         "Your user cannot set custom statuses."
     )

@@ -298,6 +298,24 @@ def test_the_order_pages_timeline_shows_custom_status_changes_with_actor_and_tim
     assert "Delivery: In transit → Delivered" in sheet
 
 
+def test_the_order_page_costs_no_more_queries_with_custom_statuses_and_their_events(staff_client):
+    order = OrderFactory(status=Status.SHIPPED)
+    staff_client.get(change_url(order))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(change_url(order)).status_code == 200
+        return len(queries)
+
+    services.set_custom_status(order, by=None, status_type="general", code="agreed_with_customer")
+    with_one = count()
+    for code in ("in_transit", "out_for_delivery", "delivery_failed", "delivered"):
+        services.set_custom_status(order, by=None, status_type="delivery", code=code)
+    services.set_custom_status(order, by=None, status_type="payment", code="invoice_issued")
+
+    assert count() == with_one <= 12
+
+
 def test_the_order_page_speaks_the_staffs_language(staff_client):
     order = OrderFactory(status=Status.SHIPPED)
     services.set_custom_status(order, by=None, status_type="delivery", code="out_for_delivery")
