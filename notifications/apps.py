@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
+        from checkouts import signals as checkout_signals
         from orders import signals as order_signals
 
         from . import receivers
@@ -24,6 +25,12 @@ class NotificationsConfig(AppConfig):
         )
         order_signals.payment_received.connect(
             receivers.on_payment_received, dispatch_uid="notifications.on_payment_received"
+        )
+        order_signals.custom_status_changed.connect(
+            receivers.on_custom_status_changed, dispatch_uid="notifications.on_custom_status_changed"
+        )
+        checkout_signals.checkout_abandoned.connect(
+            receivers.on_checkout_abandoned, dispatch_uid="notifications.on_checkout_abandoned"
         )
         tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="notifications.register_schedules")

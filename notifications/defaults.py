@@ -14,13 +14,16 @@ DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
     "ready_for_pickup": {"email": False, "sms": False, "push": False},
     "finalized": {"email": False, "sms": False, "push": False},
     "cancelled": {"email": True, "sms": False, "push": False},
+    "checkout_recovery": {"email": True, "sms": False, "push": False},
     "new_order": {"email": True, "sms": False, "push": False},
 }
 
-# Channels each milestone can use at all: the staff's new-order message is an email to the store.
+# Channels each milestone can use at all: the staff's new-order message is an email to the store;
+# a checkout has no push subscription (customers subscribe on an order's timeline page).
 CUSTOMER_CHANNELS = ("email", "sms", "push")
+_ONLY_CHANNELS = {"new_order": ("email",), "checkout_recovery": ("email", "sms")}
 MILESTONE_CHANNELS: dict[str, tuple[str, ...]] = {
-    milestone: ("email",) if milestone == "new_order" else CUSTOMER_CHANNELS for milestone in DEFAULT_SWITCHES
+    milestone: _ONLY_CHANNELS.get(milestone, CUSTOMER_CHANNELS) for milestone in DEFAULT_SWITCHES
 }
 
 _SIGNATURE = {
@@ -211,6 +214,40 @@ EMAILS: dict[tuple[str, str], dict] = {
         "If you have any questions, just reply to this email.",
         follow=False,
     ),
+    # --- checkout recovery (a checkout the customer started and did not finish)
+    ("checkout_recovery", "es"): _email(
+        "es",
+        "Tu compra en {{ store_name }} te está esperando",
+        "Hola {{ customer_first_name }}:\n\n"
+        "Vimos que empezaste una compra en {{ store_name }} y no llegaste a terminarla. "
+        "Guardamos todo para que puedas retomarla cuando quieras."
+        "{% if lines %}\n\n{{ lines }}{% endif %}{% if total %}\nTotal: {{ total }}{% endif %}\n\n"
+        "Termina tu compra aquí:\n{{ resume_link }}\n\n"
+        "Si tuviste algún problema con el pago o tienes dudas, responde este correo y te ayudamos.",
+        follow=False,
+    ),
+    ("checkout_recovery", "pt-br"): _email(
+        "pt-br",
+        "Sua compra na {{ store_name }} está esperando por você",
+        "Olá, {{ customer_first_name }}!\n\n"
+        "Vimos que você começou uma compra na {{ store_name }} e não chegou a finalizá-la. "
+        "Guardamos tudo para você continuar quando quiser."
+        "{% if lines %}\n\n{{ lines }}{% endif %}{% if total %}\nTotal: {{ total }}{% endif %}\n\n"
+        "Finalize a sua compra aqui:\n{{ resume_link }}\n\n"
+        "Se teve algum problema com o pagamento ou ficou com dúvidas, é só responder este e-mail.",
+        follow=False,
+    ),
+    ("checkout_recovery", "en"): _email(
+        "en",
+        "Your order at {{ store_name }} is waiting for you",
+        "Hi {{ customer_first_name }},\n\n"
+        "We noticed you started an order at {{ store_name }} but didn't get to finish it. "
+        "We've kept everything so you can pick up where you left off."
+        "{% if lines %}\n\n{{ lines }}{% endif %}{% if total %}\nTotal: {{ total }}{% endif %}\n\n"
+        "Finish your order here:\n{{ resume_link }}\n\n"
+        "If something went wrong with the payment or you have questions, just reply to this email.",
+        follow=False,
+    ),
     # --- new order, for the store's staff
     ("new_order", "es"): {
         "subject": "Nuevo pedido {{ order_number }} de {{ customer_name }} ({{ total }})",
@@ -288,6 +325,10 @@ SMS: dict[tuple[str, str], str] = {
     "Escreva para {{ store_email }}",
     ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled. Questions? Write to "
     "{{ store_email }}",
+    ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Termínala aquí: {{ resume_link }}",
+    ("checkout_recovery", "pt-br"): "{{ store_name }}: sua compra está esperando por você. Finalize aqui: "
+    "{{ resume_link }}",
+    ("checkout_recovery", "en"): "{{ store_name }}: your order is waiting for you. Finish it here: {{ resume_link }}",
 }
 
 # Web push: a title, one line, and the page the click opens.

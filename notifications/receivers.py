@@ -1,20 +1,29 @@
-"""Receivers of the orders app's signals: they write the notification outbox rows.
+"""Receivers of the orders and checkouts apps' signals: they write the notification outbox rows.
 
-The signals are sent inside the transaction that changed the order, so the rows commit or
-roll back with the change; deliveries are enqueued only once it commits.
+The signals are sent inside the transaction that changed the order (or the checkout), so the
+rows commit or roll back with the change; deliveries are enqueued only once it commits.
 """
-from orders.models import FulfillmentMethod
+from orders.models import FulfillmentMethod, Status
 
 from . import services
-from .models import Milestone
+from .models import Milestone, RuleStatusType
 
 
 def on_order_placed(sender, order, by=None, notify_customer=True, **kwargs):
     services.record_milestone(order, Milestone.ORDER_PLACED, notify_customer=notify_customer)
     services.record_milestone(order, Milestone.NEW_ORDER)
+    # A new order enters "pending": rules "from any status to Pending" apply to it.
+    services.record_rules(
+        order, status_type=RuleStatusType.ORDER, from_status=None, to_status=order.status or Status.PENDING,
+        notify_customer=notify_customer,
+    )
 
 
 def on_order_status_changed(sender, order, from_status, to_status, by=None, notify_customer=True, **kwargs):
+    services.record_rules(
+        order, status_type=RuleStatusType.ORDER, from_status=from_status, to_status=to_status,
+        notify_customer=notify_customer,
+    )
     milestone = services.STATUS_MILESTONES.get(to_status)
     if milestone is None:
         return
@@ -26,9 +35,21 @@ def on_order_status_changed(sender, order, from_status, to_status, by=None, noti
     services.record_milestone(order, milestone, notify_customer=notify_customer)
 
 
+def on_custom_status_changed(sender, order, status_type, from_status, to_status, by=None, notify_customer=True,
+                             **kwargs):
+    services.record_rules(
+        order, status_type=status_type, from_status=from_status, to_status=to_status,
+        notify_customer=notify_customer,
+    )
+
+
 def on_payment_received(sender, order, payment, became_paid=False, by=None, notify_customer=True, **kwargs):
     if became_paid:
         services.record_milestone(order, Milestone.PAYMENT_APPROVED, notify_customer=notify_customer)
+
+
+def on_checkout_abandoned(sender, checkout, **kwargs):
+    services.record_checkout_recovery(checkout)
 
 
 def on_email_tracking(sender, event, esp_name="", **kwargs):

@@ -1,4 +1,4 @@
-"""Render a milestone's message for an order, in the order's language.
+"""Render a milestone's or a notification rule's message for an order (or a checkout), in its language.
 
 Templates are written by the staff in Django's template language, but they only ever see a
 small dictionary of plain strings (never the order object), rendered by an engine with no
@@ -38,6 +38,17 @@ FIELDS = {
     "admin_link": _("Order page in the admin (for staff messages)"),
 }
 
+# A checkout recovery message is about a checkout, not an order: these are all it can use.
+CHECKOUT_FIELDS = {
+    "customer_first_name": _("Customer's first name"),
+    "customer_name": _("Customer's full name"),
+    "store_name": _("Store name"),
+    "store_email": _("Store email address"),
+    "resume_link": _("Link that resumes the checkout"),
+    "total": _("Checkout total, with currency"),
+    "lines": _("Products in the checkout, one per line"),
+}
+
 SAMPLE_CONTEXT = {
     "customer_first_name": "María",
     "customer_name": "María Pérez",
@@ -53,11 +64,18 @@ SAMPLE_CONTEXT = {
     "payment_method": "Transferencia bancaria",
     "fulfillment": "Envío",
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
+    "resume_link": "https://shop.example.com/checkout/resume/abc/",
+    "lines": "2 × Remera de algodón",
 }
 
 
+def fields_for(milestone: str) -> dict:
+    """The fields a template of this milestone can use (rule messages: the order's)."""
+    return CHECKOUT_FIELDS if milestone == "checkout_recovery" else FIELDS
+
+
 class TemplateMissing(Exception):
-    """No template exists for this milestone and channel in any language."""
+    """No template exists for this milestone (or rule) and channel in any language."""
 
 
 @dataclass
@@ -87,6 +105,30 @@ def message_context(order, *, language: str) -> dict[str, str]:
             "fulfillment": str(order.get_fulfillment_method_display()),
             "admin_link": settings.SITE_URL + order.get_absolute_url(),
         }
+
+
+def checkout_context(checkout, *, language: str) -> dict[str, str]:
+    """The values a checkout recovery message can use: plain strings about this checkout."""
+    from babel.numbers import format_currency
+    from django.utils.translation import to_locale
+
+    total = ""
+    if checkout.total is not None and checkout.currency:
+        total = format_currency(checkout.total, checkout.currency, locale=to_locale(language))
+    lines = []
+    for line in checkout.lines or []:
+        if isinstance(line, dict) and line.get("name"):
+            quantity = line.get("quantity") or 1
+            lines.append(f"{quantity} × {line['name']}")
+    return {
+        "customer_first_name": checkout.customer_first_name,
+        "customer_name": checkout.customer_name,
+        "store_name": settings.STORE_NAME,
+        "store_email": settings.STORE_EMAIL,
+        "resume_link": checkout.resume_url,
+        "total": total,
+        "lines": "\n".join(lines),
+    }
 
 
 def find_template(milestone: str, channel: str, language: str):
@@ -135,10 +177,39 @@ def render_for_order(order, *, milestone: str, channel: str, language: str) -> R
         return render_template(template, message_context(order, language=language))
 
 
+def render_for_checkout(checkout, *, milestone: str, channel: str, language: str) -> RenderedMessage:
+    template = find_template(milestone, channel, language)
+    with translation.override(language):
+        return render_template(template, checkout_context(checkout, language=language))
+
+
+def pick_message(messages: dict, language: str):
+    """From {language: message}, the one for a language: that language, else the store's, else any."""
+    for candidate in (language, settings.LANGUAGE_CODE, *defaults.LANGUAGES):
+        if candidate in messages:
+            return messages[candidate]
+    return next(iter(messages.values()), None)
+
+
+def find_rule_message(rule, language: str):
+    """The rule's RuleMessage for a language (see pick_message)."""
+    message = pick_message({message.language: message for message in rule.messages.all()}, language)
+    if message is None:
+        raise TemplateMissing(f"The rule “{rule}” has no message.")
+    return message
+
+
+def render_for_rule(order, *, rule, language: str) -> RenderedMessage:
+    message = find_rule_message(rule, language)
+    with translation.override(language):
+        return render_template(message, message_context(order, language=language))
+
+
 # What some milestones' messages must always carry.
 REQUIRED_FIELDS = {
     "shipped": ("tracking_code", "tracking_link"),
     "ready_for_pickup": ("pickup_point",),
+    "checkout_recovery": ("resume_link",),
 }
 
 
@@ -158,6 +229,7 @@ def validate_template(template) -> None:
     if template.html_body:
         sources["html_body"] = template.html_body
     used_anywhere = set()
+    available = fields_for(template.milestone)
     for field, source in sources.items():
         if not source:
             continue
@@ -169,11 +241,11 @@ def validate_template(template) -> None:
             errors.setdefault(field, []).append(_("This text has a template error: %(error)s") % {"error": error})
             continue
         used_anywhere |= used
-        unknown = used - set(FIELDS)
+        unknown = used - set(available)
         if unknown:
             errors.setdefault(field, []).append(
                 _("Unknown field(s): %(unknown)s. Available: %(available)s.")
-                % {"unknown": ", ".join(sorted(unknown)), "available": ", ".join(FIELDS)}
+                % {"unknown": ", ".join(sorted(unknown)), "available": ", ".join(available)}
             )
     missing = [name for name in REQUIRED_FIELDS.get(template.milestone, ()) if name not in used_anywhere]
     if missing and not errors:

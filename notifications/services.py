@@ -1,9 +1,11 @@
-"""Milestone notifications: write the outbox rows, deliver them, retry, sweep, purge.
+"""Milestone and rule notifications: write the outbox rows, deliver them, retry, sweep, purge.
 
 The flow (see DESIGN.md):
 1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
    one `Notification` row per enabled channel (the outbox), then `transaction.on_commit`
    enqueues `notifications.tasks.deliver_notification(id)`. A rolled-back change leaves nothing.
+   Staff-made notification rules (`record_rules()`) and the checkout recovery message
+   (`record_checkout_recovery()`) write rows to the same outbox, delivered the same way.
 2. The worker calls `deliver()`: it claims the row (a conditional UPDATE on `status=queued`
    and an expired claim), so a task that runs twice, or twice at once, sends once.
 3. Transient failures are retried with exponential backoff: the row stays `queued` with
@@ -37,15 +39,18 @@ from .backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone,
 from .backends import get_push_backend, get_sms_backend
 from .defaults import DEFAULT_SWITCHES, MILESTONE_CHANNELS
 from .models import (
+    RULE,
     Channel,
     DailyNotificationCount,
     EmailTrackingEvent,
     Milestone,
     MilestoneSetting,
     Notification,
+    NotificationRule,
     PurchaseExperienceChange,
+    RuleStatusType,
 )
-from .rendering import TemplateMissing, render_for_order
+from .rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +73,9 @@ GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
 NO_TEMPLATE = _("the message template cannot be used: %(error)s")
 BOUNCED = _("the email bounced: %(detail)s")
 REJECTED = _("the email provider rejected it: %(detail)s")
+CHECKOUT_RECOVERED = _("the checkout was recovered")
+RULE_TURNED_OFF = _("the rule was turned off before the message was due")
+MOVED_ON = _("the order is no longer “%(status)s”: it moved on before the delay passed")
 
 # Reasons that mean "this channel cannot reach the customer": the milestone's fallback is used.
 UNREACHABLE = {NO_EMAIL, NO_MOBILE, NO_PUSH}
@@ -132,7 +140,18 @@ def customer_address(order, channel: str) -> tuple[str, str | None]:
     return (" ".join(endpoints)[:500], None) if endpoints else ("", _text(NO_PUSH))
 
 
+def checkout_address(checkout, channel: str) -> tuple[str, str | None]:
+    """Like customer_address, for a checkout's customer (a checkout has no push subscription)."""
+    if channel == Channel.EMAIL:
+        return (checkout.customer_email, None) if checkout.customer_email else ("", _text(NO_EMAIL))
+    if channel == Channel.SMS:
+        number = mobile_number(checkout.customer_phone)
+        return (number, None) if number else ("", _text(NO_MOBILE))
+    return "", _text(NO_PUSH)
+
+
 def platform_sends_email(order, milestone: str) -> bool:
+    """Whether the storefront's platform emails this milestone itself (order or checkout)."""
     storefront = order.storefront
     return storefront is not None and milestone in (storefront.emails_sent_by_platform or [])
 
@@ -151,18 +170,25 @@ def _enqueue_on_commit(notification_id: int) -> None:
     transaction.on_commit(partial(enqueue_delivery, notification_id), robust=True)
 
 
-def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = ""):
-    """Write one outbox row unless (order, milestone, channel) already has one. Returns (row, created)."""
+def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "", checkout=None):
+    """Write one outbox row unless (order or checkout, milestone, channel) already has one.
+
+    Returns (row, created). A checkout's row (checkout recovery) has no order.
+    """
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
         recipient = settings.STORE_EMAIL
         if not recipient:
             skip_reason = _text(NO_EMAIL)
     else:
-        recipient, skip_reason = customer_address(order, channel)
+        about = checkout if checkout is not None else order
+        if checkout is not None:
+            recipient, skip_reason = checkout_address(checkout, channel)
+        else:
+            recipient, skip_reason = customer_address(order, channel)
         if not notify_customer:
             skip_reason = _text(NOT_NOTIFIED)
-        elif channel == Channel.EMAIL and platform_sends_email(order, milestone):
+        elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
             skip_reason = _text(SENT_BY_PLATFORM)
     now = timezone.now()
     defaults = {
@@ -172,15 +198,16 @@ def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallb
         "fallback_for": fallback_for,
         "next_attempt_at": None if skip_reason else now,
     }
+    target = {"checkout": checkout} if checkout is not None else {"order": order}
     notification, created = Notification.objects.get_or_create(
-        order=order, milestone=milestone, channel=channel, defaults=defaults
+        **target, milestone=milestone, channel=channel, defaults=defaults
     )
     if created and notification.status == Status.QUEUED:
         _enqueue_on_commit(notification.pk)
     return notification, created
 
 
-def record_milestone(order, milestone: str, *, notify_customer: bool = True) -> list[Notification]:
+def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
     """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
 
     One row per enabled channel; a row already written for (order, milestone, channel) is left
@@ -194,7 +221,9 @@ def record_milestone(order, milestone: str, *, notify_customer: bool = True) -> 
     for channel in setting.enabled_channels:
         if channel not in allowed:
             continue
-        notification, created = _record(order, milestone, channel, notify_customer=notify_customer)
+        notification, created = _record(
+            order, milestone, channel, notify_customer=notify_customer, checkout=checkout
+        )
         if created:
             rows.append(notification)
             if notification.status == Status.SKIPPED and notification.reason in _unreachable_texts():
@@ -206,12 +235,71 @@ def record_milestone(order, milestone: str, *, notify_customer: bool = True) -> 
     return rows
 
 
+def record_checkout_recovery(checkout) -> list[Notification]:
+    """Write the outbox rows of a checkout's recovery message (call it in the sender's transaction).
+
+    One row per channel the staff enabled for `checkout_recovery`; never a second one for the
+    same checkout and channel.
+    """
+    return record_milestone(None, Milestone.CHECKOUT_RECOVERY, checkout=checkout)
+
+
+def record_rules(
+    order, *, status_type: str, from_status, to_status, notify_customer: bool = True
+) -> list[Notification]:
+    """Write the outbox rows of the active rules this status change triggers (inside its transaction).
+
+    status_type "order": from_status/to_status are the order's status codes (from None: a new
+    order); a custom type: the CustomStatus objects (from None: the order had none of that type).
+    One row per (order, rule, channel), ever: a repeated change never sends twice. Rules have no
+    fallback channel.
+    """
+    rules = NotificationRule.objects.prefetch_related("carriers")
+    if status_type == RuleStatusType.ORDER:
+        rules = rules.for_core_change(from_status, to_status)
+    else:
+        rules = rules.for_custom_change(status_type, from_status, to_status)
+    rows = []
+    for rule in rules:
+        if rule.matches(order):
+            notification, created = _record_rule(order, rule, notify_customer=notify_customer)
+            if created:
+                rows.append(notification)
+    return rows
+
+
+def _record_rule(order, rule: NotificationRule, *, notify_customer: bool):
+    recipient, skip_reason = customer_address(order, rule.channel)
+    if not notify_customer:
+        skip_reason = _text(NOT_NOTIFIED)
+    due = timezone.now() + timedelta(minutes=rule.delay_minutes)
+    defaults = {
+        "milestone": RULE,
+        "recipient": recipient,
+        "status": Status.SKIPPED if skip_reason else Status.QUEUED,
+        "reason": skip_reason or "",
+        "next_attempt_at": None if skip_reason else due,
+    }
+    notification, created = Notification.objects.get_or_create(
+        order=order, rule=rule, channel=rule.channel, defaults=defaults
+    )
+    if created and notification.status == Status.QUEUED:
+        if rule.delay_minutes:
+            # The row waits: a one-off schedule (written in this transaction) runs the task when due.
+            schedule_retry(notification.pk, due, attempt=1)
+        else:
+            _enqueue_on_commit(notification.pk)
+    return notification, created
+
+
 def _unreachable_texts() -> set[str]:
     return {_text(reason) for reason in UNREACHABLE}
 
 
 def _fallback(notification: Notification, setting: MilestoneSetting | None = None):
     """Try the milestone's fallback channel for a row that could not reach the customer."""
+    if notification.rule_id:
+        return None  # a rule says its one channel; it has no fallback
     setting = setting or milestone_setting(notification.milestone)
     channel = setting.fallback_channel
     if (
@@ -222,7 +310,8 @@ def _fallback(notification: Notification, setting: MilestoneSetting | None = Non
     ):
         return None
     row, created = _record(
-        notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel
+        notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel,
+        checkout=notification.checkout,
     )
     return row if created else None
 
@@ -245,19 +334,20 @@ def deliver(notification_id: int) -> str | None:
     )
     if not claimed:
         return None
-    notification = Notification.objects.select_related("order", "order__carrier", "order__storefront").get(
-        pk=notification_id
-    )
+    notification = Notification.objects.select_related(
+        "order", "order__carrier", "order__storefront", "checkout", "rule"
+    ).get(pk=notification_id)
     if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
         # Earlier attempts never reported back (a worker died while sending).
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))
+    no_longer_due = _no_longer_due(notification)
+    if no_longer_due:
+        return _finish(notification, Status.SKIPPED, reason=no_longer_due)
 
-    language = settings.LANGUAGE_CODE if notification.milestone == Milestone.NEW_ORDER else notification.order.language
+    language = _language(notification)
     notification.language = language
     try:
-        message = render_for_order(
-            notification.order, milestone=notification.milestone, channel=notification.channel, language=language
-        )
+        message = _render(notification, language)
         notification.subject = message.subject[:300]
         notification.body = message.body
         if notification.channel == Channel.SMS:
@@ -279,6 +369,67 @@ def deliver(notification_id: int) -> str | None:
         logger.exception("Notification %s could not be sent", notification_id)
         return _retry_or_fail(notification, f"{type(error).__name__}: {error}")
     return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+
+
+def _language(notification: Notification) -> str:
+    if notification.milestone == Milestone.NEW_ORDER:
+        return settings.LANGUAGE_CODE
+    if notification.checkout_id:
+        return notification.checkout.language
+    return notification.order.language
+
+
+def _render(notification: Notification, language: str):
+    if notification.rule_id:
+        return render_for_rule(notification.order, rule=notification.rule, language=language)
+    if notification.checkout_id:
+        return render_for_checkout(
+            notification.checkout, milestone=notification.milestone, channel=notification.channel, language=language
+        )
+    return render_for_order(
+        notification.order, milestone=notification.milestone, channel=notification.channel, language=language
+    )
+
+
+def _no_longer_due(notification: Notification) -> str | None:
+    """Why a queued row must not be sent any more (the reason logged), or None to send it.
+
+    A checkout recovered since the row was written; a rule turned off; a delayed rule's order
+    that has left the status the rule is about.
+    """
+    if notification.checkout_id:
+        checkout = notification.checkout
+        if checkout.status == checkout.Status.RECOVERED or checkout.order_id:
+            return _text(CHECKOUT_RECOVERED)
+        return None
+    rule = notification.rule
+    if rule is None:
+        return None
+    if not rule.active:
+        return _text(RULE_TURNED_OFF)
+    if rule.delay_minutes and not _still_in_rule_status(notification.order, rule):
+        with translation.override(settings.LANGUAGE_CODE):
+            return _text(MOVED_ON, status=rule.status_label("to"))
+    return None
+
+
+def _still_in_rule_status(order, rule: NotificationRule) -> bool:
+    if rule.is_core:
+        return order.status == rule.to_status
+    from orders.models import OrderCustomStatus
+
+    return OrderCustomStatus.objects.filter(
+        order=order, type=rule.status_type, status_id=rule.to_custom_status_id
+    ).exists()
+
+
+def _log_label(notification: Notification) -> str:
+    """What a notification is about, for the SMS ledger: milestone or rule, and order or checkout."""
+    if notification.checkout_id:
+        return f"{notification.milestone} {notification.checkout.external_id}"
+    if notification.rule_id:
+        return f"{notification.rule.name} {notification.order.number}"
+    return f"{notification.milestone} {notification.order.number}"
 
 
 def _finish(notification: Notification, status: str, *, reason: str = "", **fields) -> str:
@@ -348,7 +499,7 @@ def _charge_sms(notification: Notification) -> str | None:
         billing.charge_sms(
             segments=segments,
             notification_id=notification.pk,
-            reason=f"{notification.milestone} {notification.order.number}",
+            reason=_log_label(notification),
         )
     except billing.InsufficientCredits:
         _finish(notification, Status.SKIPPED, reason=_text(NO_CREDITS))
@@ -382,7 +533,8 @@ def _send_push(notification: Notification, rendered) -> str:
         "title": rendered.subject,
         "body": rendered.body,
         "url": rendered.url or notification.order.get_timeline_url(),
-        "tag": f"{notification.order.number}-{notification.milestone}",
+        "tag": f"{notification.order.number}-{notification.milestone}"
+        + (f"-{notification.rule_id}" if notification.rule_id else ""),
     }
     if settings.STORE_LOGO_URL:
         payload["icon"] = settings.STORE_LOGO_URL
@@ -422,7 +574,10 @@ def _send_email(notification: Notification, rendered) -> str:
         email.attach_alternative(rendered.html_body, "text/html")
     # Read by anymail backends (ignored by Django's own).
     email.tags = [notification.milestone]
-    email.metadata = {"notification_id": str(notification.pk), "order": order.number}
+    if notification.checkout_id:
+        email.metadata = {"notification_id": str(notification.pk), "checkout": notification.checkout.external_id}
+    else:
+        email.metadata = {"notification_id": str(notification.pk), "order": order.number}
     try:
         email.send()
     except AnymailRecipientsRefused as error:
