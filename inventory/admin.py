@@ -36,7 +36,7 @@ class StockFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("low", _("Running low")),
+            ("low", _("Low stock")),
             ("out", _("Out of stock")),
             ("oversold", _("Oversold (below zero)")),
         ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .models import MAX_QUANTITY, StockItem, StockMovement
@@ -80,20 +81,24 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _whole_number(value: str, *, row: int, label: str, errors: list[str]) -> int | None:
+NOT_A_WHOLE_NUMBER = {
+    "quantity": gettext_lazy("Row %(row)s: the quantity “%(value)s” is not a whole number of units."),
+    "threshold": gettext_lazy("Row %(row)s: the threshold “%(value)s” is not a whole number of units."),
+}
+TOO_LARGE = {
+    "quantity": gettext_lazy("Row %(row)s: the quantity %(value)s is more than %(max)s."),
+    "threshold": gettext_lazy("Row %(row)s: the threshold %(value)s is more than %(max)s."),
+}
+
+
+def _whole_number(value: str, *, row: int, column: str, errors: list[str]) -> int | None:
     value = value.strip()
     if not WHOLE_NUMBER.fullmatch(value):
-        errors.append(
-            _("Row %(row)s: the %(column)s “%(value)s” is not a whole number of units.")
-            % {"row": row, "column": label, "value": value[:30]}
-        )
+        errors.append(NOT_A_WHOLE_NUMBER[column] % {"row": row, "value": value[:30]})
         return None
     number = int(value)
     if number > MAX_QUANTITY:
-        errors.append(
-            _("Row %(row)s: the %(column)s %(value)s is more than %(max)s.")
-            % {"row": row, "column": label, "value": number, "max": f"{MAX_QUANTITY:,}"}
-        )
+        errors.append(TOO_LARGE[column] % {"row": row, "value": number, "max": f"{MAX_QUANTITY:,}"})
         return None
     return number
 
@@ -176,10 +181,10 @@ def _read_row(row: list[str], number: int, columns: list[str], errors: list[str]
     if not values["quantity"].strip():
         errors.append(_("Row %(row)s: the quantity is missing.") % {"row": number})
     else:
-        quantity = _whole_number(values["quantity"], row=number, label=_("quantity"), errors=errors)
+        quantity = _whole_number(values["quantity"], row=number, column="quantity", errors=errors)
     threshold = None
     if values["threshold"].strip():
-        threshold = _whole_number(values["threshold"], row=number, label=_("threshold"), errors=errors)
+        threshold = _whole_number(values["threshold"], row=number, column="threshold", errors=errors)
     if len(errors) > before:
         return None
     return ImportLine(row=number, sku=sku, quantity=quantity, name=name or None, threshold=threshold)

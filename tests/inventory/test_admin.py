@@ -213,3 +213,15 @@ def test_the_widget_is_hidden_from_staff_who_may_not_see_stock(client):
     client.force_login(user)
 
     assert 'id="low-stock"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_stock_admin_speaks_spanish_and_portuguese(staff_client):
+    stock("REM-001", 1, threshold=5)
+    place(("REM-001", 3))
+
+    spanish = staff_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    portuguese = staff_client.get(LIST_URL, {"stock": "low"}, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+
+    assert "Sobrevendido (bajo cero)" in spanish and "(2 adeudadas)" in spanish
+    assert "Importar CSV" in spanish
+    assert "Estoque baixo" in portuguese and "(2 devidas)" in portuguese

@@ -121,3 +121,15 @@ def test_a_mail_outage_is_logged_and_the_alert_stays_unsent(django_capture_on_co
     assert StockItem.objects.get(sku="REM-001").quantity == 3
     assert LowStockAlert.objects.get().emailed_at is None
     assert "Could not send the low-stock email" in caplog.text
+
+
+def test_the_email_speaks_the_stores_language(django_capture_on_commit_callbacks, settings):
+    settings.LANGUAGE_CODE = "pt-br"
+    stock("REM-001", 4, threshold=3, name="Camiseta")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place(("REM-001", 1))
+
+    [email] = low_stock_emails() or [m for m in mail.outbox if "Estoque baixo" in m.subject]
+    assert email.subject == "[Tienda Demo] Estoque baixo: REM-001"
+    assert "REM-001 · Camiseta: restam 3 (alerta em 3)" in email.body
