@@ -46,6 +46,8 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/carriers/",
         "/api/v1/webhooks/",
         "/api/v1/webhooks/{id}/",
+        "/api/v1/checkouts/",
+        "/api/v1/checkouts/{checkout_id}/",
     }
     scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
