@@ -1,18 +1,22 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from orders.models import Order
+from checkouts.models import Checkout
+from orders.models import Language, Order
 from storefronts.models import Storefront
 
-from . import services
+from . import rules, services
 from .defaults import MILESTONE_CHANNELS
+from .forms import TEXT_FIELDS, NotificationRuleForm, estimate_sentence, message_field_name
 from .models import (
     Channel,
     DailyNotificationCount,
@@ -20,12 +24,29 @@ from .models import (
     Milestone,
     MilestoneSetting,
     Notification,
+    NotificationRule,
     PurchaseExperienceChange,
     PushSubscription,
+    RuleMessage,
 )
-from .rendering import FIELDS, message_context, render_template
+from .rendering import SAMPLE_CONTEXT, checkout_context, fields_for, message_context, render_template
 
 CUSTOMER_MILESTONES = [m for m in Milestone if m != Milestone.NEW_ORDER]
+
+
+def _admin_link(url_name: str, pk, label) -> str:
+    """A link to an object's admin page; plain text where that admin is not installed."""
+    try:
+        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), label)
+    except NoReverseMatch:
+        return format_html("{}", label)
+
+
+def _fields_list(fields: dict) -> str:
+    items = format_html_join(
+        "", "<li><code>{{{{ {} }}}}</code> {}</li>", ((name, label) for name, label in fields.items())
+    )
+    return format_html("<ul style='margin-left:0'>{}</ul>", items)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,26 +63,40 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "order_link", "milestone", "channel", "recipient_short", "status_label", "reason_short",
+        "created_at", "order_link", "what", "channel", "recipient_short", "status_label", "reason_short",
         "attempts", "sent_at", "delivery_status",
     ]
-    list_filter = ["status", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status"]
-    search_fields = ["order__number", "recipient"]
+    list_filter = [
+        "status", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status", "rule",
+    ]
+    search_fields = ["order__number", "checkout__external_id", "recipient"]
     date_hierarchy = "created_at"
-    list_select_related = ["order"]
+    list_select_related = ["order", "checkout", "rule"]
     list_per_page = 50
     actions = ["resend"]
     fields = [
-        "order_link", "milestone", "channel", "fallback_for", "recipient", "status", "reason", "attempts",
+        "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason", "attempts",
         "next_attempt_at", "provider_message_id", "language", "subject", "body", "created_at", "sent_at",
         "delivery_status", "delivery_status_at",
     ]
     readonly_fields = fields
 
-    @admin.display(description=_("order"), ordering="order__number")
+    @admin.display(description=_("order or checkout"), ordering="order__number")
     def order_link(self, obj):
+        if obj.checkout_id:
+            label = _("checkout %(id)s") % {"id": obj.checkout.external_id}
+            return _admin_link("admin:checkouts_checkout_change", obj.checkout_id, label)
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
                            obj.order.number)
+
+    @admin.display(description=_("milestone or rule"), ordering="milestone")
+    def what(self, obj):
+        if obj.rule_id:
+            return format_html(
+                '{}: <a href="{}">{}</a>', _("Rule"),
+                reverse("admin:notifications_notificationrule_change", args=[obj.rule_id]), obj.rule.name,
+            )
+        return obj.get_milestone_display()
 
     @admin.display(description=_("recipient"), ordering="recipient")
     def recipient_short(self, obj):
@@ -220,10 +255,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fields you can use"))
     def available_fields(self, obj):
-        items = format_html_join(
-            "", "<li><code>{{{{ {} }}}}</code> {}</li>", ((name, label) for name, label in FIELDS.items())
-        )
-        return format_html("<ul style='margin-left:0'>{}</ul>", items)
+        return _fields_list(fields_for(obj.milestone if obj is not None else ""))
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -240,39 +272,68 @@ class MessageTemplateAdmin(admin.ModelAdmin):
         template = get_object_or_404(MessageTemplate, pk=pk)
         if not self.has_view_or_change_permission(request, template):
             raise PermissionDenied
-        query = (request.GET.get("order") or "").strip()
+        return preview_response(
+            self, request, template=template, title=_("Preview: %(template)s") % {"template": template},
+            back_url=reverse("admin:notifications_messagetemplate_change", args=[template.pk]),
+            back_label=_("Back to the template"), parent=str(template),
+        )
+
+
+def preview_response(model_admin, request, *, template, title, back_url, back_label, parent):
+    """The preview page of a message (a milestone template or a rule's message) rendered with a real
+    order (or, for the checkout recovery message, a real checkout), with the SMS cost."""
+    query = (request.GET.get("order") or "").strip()
+    if template.milestone == Milestone.CHECKOUT_RECOVERY:
+        subjects = Checkout.objects.order_by("-created_at", "-id")
+        match = Q(external_id=query) | (Q(pk=int(query)) if query.isdigit() else Q(pk__in=[]))
+        subject = subjects.filter(match).first() if query else subjects.first()
+        recent = [(c.external_id, f"{c.customer_name} · {c.get_status_display()}") for c in subjects[:20]]
+        label = subject.external_id if subject is not None else ""
+        description = subject.customer_name if subject is not None else ""
+        get_context = checkout_context
+    else:
         orders = Order.objects.for_list()
-        order = None
         if query:
             match = Q(number__iexact=query)
             if query.isdigit():
                 match |= Q(pk=int(query))
-            order = orders.filter(match).first()
+            subject = orders.filter(match).first()
         else:
-            order = _example_order(template.milestone)
-        rendered, error, cost = None, None, None
-        if order is not None:
-            try:
-                rendered = render_template(template, message_context(order, language=template.language))
-            except Exception as exc:  # a template error shown to the staff member who wrote it
-                error = str(exc)
-            if rendered is not None and template.channel == Channel.SMS:
-                from billing.sms import cost_preview
+            subject = _example_order(template.milestone)
+        latest = orders.order_by("-created_at")[:20]
+        recent = [(o.number, f"{o.customer_name} · {o.get_status_display()}") for o in latest]
+        label = subject.number if subject is not None else ""
+        description = subject.customer_name if subject is not None else ""
+        get_context = message_context
+    rendered, error, cost = None, None, None
+    if subject is not None:
+        try:
+            rendered = render_template(template, get_context(subject, language=template.language))
+        except Exception as exc:  # a template error shown to the staff member who wrote it
+            error = str(exc)
+        if rendered is not None and template.channel == Channel.SMS:
+            from billing.sms import cost_preview
 
-                cost = cost_preview(rendered.body)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Preview: %(template)s") % {"template": template},
-            "template_obj": template,
-            "order": order,
-            "query": query,
-            "recent_orders": orders.order_by("-created_at")[:20],
-            "rendered": rendered,
-            "error": error,
-            "cost": cost,
-        }
-        return TemplateResponse(request, "admin/notifications/messagetemplate/preview.html", context)
+            cost = cost_preview(rendered.body)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        "template_obj": template,
+        "is_checkout": template.milestone == Milestone.CHECKOUT_RECOVERY,
+        "subject": subject,
+        "subject_label": label,
+        "subject_description": description,
+        "query": query,
+        "recent": recent,
+        "rendered": rendered,
+        "error": error,
+        "cost": cost,
+        "back_url": back_url,
+        "back_label": back_label,
+        "parent": parent,
+    }
+    return TemplateResponse(request, "admin/notifications/messagetemplate/preview.html", context)
 
 
 def _example_order(milestone: str):
@@ -305,3 +366,198 @@ class PushSubscriptionAdmin(admin.ModelAdmin):
     @admin.display(description=_("endpoint"))
     def endpoint_short(self, obj):
         return str(obj)
+
+
+def _delay_label(minutes: int) -> str:
+    if not minutes:
+        return str(_("at once"))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if mins:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
+    return str(_("%(delay)s after")) % {"delay": " ".join(parts)}
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin):
+    """Staff-made messages for status changes, beside the built-in milestones (see the overview)."""
+
+    form = NotificationRuleForm
+    list_display = ["name", "trigger", "channel", "filters", "delay", "active"]
+    list_filter = ["active", "channel", "status_type"]
+    search_fields = ["name"]
+    list_select_related = ["from_custom_status", "to_custom_status"]
+    readonly_fields = [
+        "available_fields", "message_previews", "credit_estimate", "created_at", "updated_at", "updated_by",
+        "sms_credits_confirmed", "sms_credits_confirmed_at", "sms_credits_confirmed_by",
+    ]
+    change_list_template = "admin/notifications/notificationrule/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("carriers")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name", "active"]}),
+            (_("When"), {
+                "fields": ["trigger_from", "trigger_to", "delay_minutes"],
+                "description": _("The change of status that sends the message. Every order gets it once at most."),
+            }),
+            (_("Only for orders with"), {
+                "fields": ["payment_methods", "fulfillment_methods", "carriers", "cities", "min_total", "max_total",
+                           "languages"],
+                "description": _("Leave a filter empty for any. An order must pass every filter you set."),
+            }),
+            (_("Message"), {
+                "fields": ["channel", "available_fields"],
+                "description": _("Write it in the languages you need; a customer whose language has no message "
+                                 "gets the store's language, else another one."),
+            }),
+        ]
+        for language, label in Language.choices:
+            fieldsets.append((_("Message in %(language)s") % {"language": label}, {
+                "fields": [message_field_name(name, language) for name in TEXT_FIELDS],
+                "classes": ["collapse"] if obj is not None and not obj.messages.filter(language=language).exists()
+                else [],
+            }))
+        fieldsets.append((_("Cost and preview"), {
+            "fields": ["message_previews", "credit_estimate", "confirm_sms_credits"],
+        }))
+        if obj is not None:
+            fieldsets.append((_("Changes"), {
+                "fields": ["created_at", "updated_at", "updated_by", "sms_credits_confirmed",
+                           "sms_credits_confirmed_at", "sms_credits_confirmed_by"],
+            }))
+        return fieldsets
+
+    def has_delete_permission(self, request, obj=None):
+        # Rows in the log point at their rule: a rule that has sent stays (turn it off instead).
+        if obj is not None and obj.notifications.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("when"))
+    def trigger(self, obj):
+        return obj.trigger_label
+
+    @admin.display(description=_("only for"))
+    def filters(self, obj):
+        return " · ".join(str(part) for part in obj.filters_summary()) or _("every order")
+
+    @admin.display(description=_("delay"), ordering="delay_minutes")
+    def delay(self, obj):
+        return _delay_label(obj.delay_minutes)
+
+    @admin.display(description=_("fields you can use"))
+    def available_fields(self, obj):
+        return _fields_list(fields_for(""))
+
+    @admin.display(description=_("preview"))
+    def message_previews(self, obj):
+        if obj is None or not obj.pk:
+            return _("Save the rule to preview its messages with a real order.")
+        from billing.sms import count_segments
+
+        rows = []
+        for message in obj.messages.all():
+            link = reverse("admin:notifications_notificationrule_preview", args=[obj.pk, message.language])
+            cost = ""
+            if obj.channel == Channel.SMS:
+                sms = count_segments(render_template(message, SAMPLE_CONTEXT).body)
+                cost = ngettext(
+                    "%(segments)d segment (%(encoding)s) with sample values",
+                    "%(segments)d segments (%(encoding)s) with sample values", sms.segments,
+                ) % {"segments": sms.segments, "encoding": sms.encoding.upper()}
+            rows.append((link, Language(message.language).label, cost))
+        if not rows:
+            return _("No message yet.")
+        return format_html("<ul style='margin-left:0'>{}</ul>", format_html_join(
+            "", '<li><a href="{}">{}</a> {}</li>', rows
+        ))
+
+    @admin.display(description=_("SMS credits a month (estimate)"))
+    def credit_estimate(self, obj):
+        if obj is None or not obj.pk or obj.channel != Channel.SMS:
+            return _("For SMS rules: the credits the last 30 days of matching changes would have cost.")
+        messages_by_language = {message.language: message for message in obj.messages.all()}
+        estimate = rules.sms_credit_estimate(obj, messages_by_language)
+        if obj.texts_every_order():
+            text = estimate_sentence(obj, estimate)
+        else:
+            text = ngettext(
+                "About %(credits)d credit a month: %(orders)d matching orders in the last %(days)d days.",
+                "About %(credits)d credits a month: %(orders)d matching orders in the last %(days)d days.",
+                estimate.credits,
+            ) % {"credits": estimate.credits, "orders": estimate.orders, "days": estimate.days}
+        return text
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        carrier_ids = {carrier.pk for carrier in form.cleaned_data.get("carriers") or []}
+        if form.confirms_credits and form.estimate is not None:
+            obj.sms_credits_confirmed = form.estimate.credits
+            obj.sms_credits_confirmed_at = timezone.now()
+            obj.sms_credits_confirmed_by = request.user
+        elif not obj.texts_every_order(carrier_ids):
+            obj.sms_credits_confirmed = obj.sms_credits_confirmed_at = obj.sms_credits_confirmed_by = None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_messages(by=request.user)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("overview/", self.admin_site.admin_view(self.overview_view), name="%s_%s_overview" % info),
+            path("<int:pk>/preview/<str:language>/", self.admin_site.admin_view(self.preview_view),
+                 name="%s_%s_preview" % info),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk, language):
+        rule = get_object_or_404(NotificationRule, pk=pk)
+        if not self.has_view_or_change_permission(request, rule):
+            raise PermissionDenied
+        message = RuleMessage.objects.select_related("rule").filter(rule=rule, language=language).first()
+        if message is None:
+            raise Http404
+        return preview_response(
+            self, request, template=message,
+            title=_("Preview: %(rule)s · %(language)s") % {"rule": rule, "language": Language(language).label},
+            back_url=reverse("admin:notifications_notificationrule_change", args=[rule.pk]),
+            back_label=_("Back to the rule"), parent=str(rule),
+        )
+
+    def overview_view(self, request):
+        """Everything a customer may receive for a change: the built-in milestones and the rules."""
+        if not (self.has_view_or_change_permission(request)
+                or request.user.has_perm("notifications.view_milestonesetting")):
+            raise PermissionDenied
+        rows = rules.overview_rows()
+        for row in rows:
+            row["rules"] = [
+                {
+                    "rule": rule,
+                    "url": reverse("admin:notifications_notificationrule_change", args=[rule.pk]),
+                    "from": rule.status_label("from"),
+                    "channel": Channel(rule.channel).label,
+                    "filters": " · ".join(str(part) for part in rule.filters_summary()),
+                    "delay": _delay_label(rule.delay_minutes),
+                }
+                for rule in row["rules"]
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("What customers receive"),
+            "rows": rows,
+            "purchase_experience_url": reverse("admin:notifications_milestonesetting_changelist"),
+            "add_url": reverse("admin:notifications_notificationrule_add") if self.has_add_permission(request) else "",
+        }
+        return TemplateResponse(request, "admin/notifications/overview.html", context)
