@@ -48,6 +48,7 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/webhooks/{id}/",
         "/api/v1/checkouts/",
         "/api/v1/checkouts/{checkout_id}/",
+        "/api/v1/stock/{sku}/",
     }
     scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
