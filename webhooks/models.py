@@ -9,6 +9,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_endpoint_url
 
@@ -88,9 +89,9 @@ class Delivery(models.Model):
     """One event sent to one endpoint: the outbox row, then the log of how it went."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("webhook delivery", "Queued")
+        DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
 
     endpoint = models.ForeignKey(
         Endpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint"),

@@ -127,3 +127,13 @@ def test_staff_register_an_endpoint_in_the_admin(staff_client, shop, settings):
     assert response.status_code == 302 and response["Location"] == change_url(hook)
     assert (hook.storefront, hook.events) == (shop, ["order.created", "order.shipped"])
     assert hook.secret.startswith("whsec_")
+
+
+@pytest.mark.parametrize("language, words", [
+    ("es", ["Envíos recientes", "Reenviar", "Mostrar secreto", "Fallido"]),
+    ("pt-BR", ["Envios recentes", "Reenviar", "Mostrar segredo", "Com falha"]),
+])
+def test_the_endpoint_page_speaks_the_staffs_language(staff_client, failed_delivery, language, words):
+    html = staff_client.get(change_url(failed_delivery.hook), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for word in words:
+        assert word in html

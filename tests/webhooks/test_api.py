@@ -151,3 +151,12 @@ def test_another_storefronts_endpoint_is_as_missing_as_one_that_does_not_exist(a
 def test_without_a_key_nothing_is_shown(client):
     assert client.get("/api/v1/webhooks/").status_code == 401
     assert client.post("/api/v1/webhooks/", {"url": URL}, content_type="application/json").status_code == 401
+
+
+@pytest.mark.parametrize("language, detail", [
+    ("es", "No hay ningún destino de webhooks con este id."),
+    ("pt-BR", "Não há endpoint de webhook com este id."),
+])
+def test_errors_speak_the_requests_language(api, language, detail):
+    response = api.get("/api/v1/webhooks/12345/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.json() == {"code": "not_found", "detail": detail}
