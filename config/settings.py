@@ -192,6 +192,10 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 # Rows still queued this long after creation are re-enqueued by the periodic sweep.
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=300)
+# How long a worker holds a claimed row before another may send it; longer than any backend's timeout.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
+# How long a process keeps the message templates and milestone switches it read (0: not kept).
+NOTIFICATION_CACHE_SECONDS = env.int("NOTIFICATION_CACHE_SECONDS", default=10)
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.console.SmsBackend")
 PUSH_BACKEND = env("PUSH_BACKEND", default="notifications.backends.push.console.PushBackend")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

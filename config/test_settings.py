@@ -10,3 +10,4 @@ MEDIA_ROOT = Path("/tmp") / "orders-test-media"  # noqa: F405
 SMS_BACKEND = "notifications.backends.sms.locmem.SmsBackend"
 PUSH_BACKEND = "notifications.backends.push.locmem.PushBackend"
 SITE_URL = "https://shop.example.com"
+NOTIFICATION_CACHE_SECONDS = 0  # tests change templates and switches between deliveries

@@ -201,6 +201,12 @@ class MilestoneSetting(models.Model):
     def enabled_channels(self) -> list[str]:
         return [channel for channel in Channel.values if self.is_enabled(channel)]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .rendering import forget_cached
+
+        forget_cached()
+
 
 class PurchaseExperienceChange(models.Model):
     """Who changed a purchase experience switch, and when. Append-only."""
@@ -280,6 +286,19 @@ class MessageTemplate(MessageText):
 
     def __str__(self):
         return f"{Milestone(self.milestone).label} · {Channel(self.channel).label} · {self.language}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .rendering import forget_cached
+
+        forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .rendering import forget_cached
+
+        forget_cached()
+        return result
 
 
 class DailyNotificationCount(models.Model):

@@ -6,6 +6,8 @@ template loaders and no extra tag libraries.
 """
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -140,7 +142,9 @@ def find_template(milestone: str, channel: str, language: str):
     from .models import MessageTemplate
 
     languages = [language, settings.LANGUAGE_CODE, *defaults.LANGUAGES]
-    rows = {t.language: t for t in MessageTemplate.objects.filter(milestone=milestone, channel=channel)}
+    rows = cached(("templates", milestone, channel), lambda: {
+        t.language: t for t in MessageTemplate.objects.filter(milestone=milestone, channel=channel)
+    })
     for candidate in languages:
         if candidate in rows:
             return rows[candidate]
@@ -152,8 +156,51 @@ def find_template(milestone: str, channel: str, language: str):
     raise TemplateMissing(f"No {channel} template for {milestone}.")
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(engine: Engine, source: str):
+    return engine.from_string(source)
+
+
 def _render(engine: Engine, source: str, context: dict) -> str:
-    return engine.from_string(source).render(Context(context, autoescape=engine.autoescape))
+    return _compiled(engine, source).render(Context(context, autoescape=engine.autoescape))
+
+
+# --- a per-process cache of the stored templates and switches ---------------------------------
+
+CACHE_VERSION_KEY = "notifications:cache-version"
+_cache: dict = {}
+
+
+def cached(key, load):
+    """load(), kept in this process for NOTIFICATION_CACHE_SECONDS (0: not kept).
+
+    forget_cached() (on a template or switch save) drops it at once in this process, and in
+    every process that shares the Django cache (CACHE_URL); the others see the change when
+    the time is up.
+    """
+    seconds = getattr(settings, "NOTIFICATION_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return load()
+    from django.core.cache import cache
+
+    version = cache.get(CACHE_VERSION_KEY, 0)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now and hit[1] == version:
+        return hit[2]
+    value = load()
+    _cache[key] = (now + seconds, version, value)
+    return value
+
+
+def forget_cached() -> None:
+    from django.core.cache import cache
+
+    _cache.clear()
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CACHE_VERSION_KEY, 1, None)
 
 
 def render_template(template, context: dict) -> RenderedMessage:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -27,7 +29,7 @@ import phonenumbers
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.template import TemplateSyntaxError
@@ -38,6 +40,7 @@ from phonenumber_field.phonenumber import to_python as to_phone_number
 from .backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
 from .backends import get_push_backend, get_sms_backend
 from .defaults import DEFAULT_SWITCHES, MILESTONE_CHANNELS
+from .rendering import cached
 from .models import (
     RULE,
     Channel,
@@ -57,8 +60,12 @@ logger = logging.getLogger(__name__)
 Status = Notification.Status
 
 DELIVER_TASK = "notifications.tasks.deliver_notification"
-# How long a worker holds a claimed row; longer than any backend's network timeout.
+# How long a worker holds a claimed row by default; longer than any backend's network timeout
+# (settings.NOTIFICATION_CLAIM_SECONDS).
 CLAIM_SECONDS = 120
+# Rows sent by one delivery task (a backlog, a transaction's rows): fewer tasks, less broker work.
+DELIVERY_BATCH = 50
+DELIVER_MANY_TASK = "notifications.tasks.deliver_notifications"
 PURGE_BATCH_SIZE = 5000
 MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
 
@@ -100,10 +107,10 @@ def _text(message, **params) -> str:
 
 
 def milestone_setting(milestone: str) -> MilestoneSetting:
-    setting, _created = MilestoneSetting.objects.get_or_create(
+    """The milestone's switches (read once per NOTIFICATION_CACHE_SECONDS per process). Do not change it."""
+    return cached(("milestone_setting", milestone), lambda: MilestoneSetting.objects.get_or_create(
         milestone=milestone, defaults=DEFAULT_SWITCHES.get(milestone, {})
-    )
-    return setting
+    )[0])
 
 
 def all_milestone_settings() -> list[MilestoneSetting]:
@@ -160,14 +167,55 @@ def platform_sends_email(order, milestone: str) -> bool:
 
 
 def enqueue_delivery(notification_id: int) -> None:
+    enqueue_deliveries([notification_id])
+
+
+def enqueue_deliveries(notification_ids) -> None:
+    """One delivery task per DELIVERY_BATCH rows; the task sends them in turn.
+
+    A delivery task's success is not kept as a django-q2 result (`save=False`): the row is the
+    record, and keeping one result per message made the cluster's monitor prune the result
+    table once per message. Failed tasks are still kept.
+    """
     from django_q.tasks import async_task
 
-    async_task(DELIVER_TASK, notification_id, task_name=f"notification-{notification_id}", group="notifications")
+    ids = list(notification_ids)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        chunk = ids[start:start + DELIVERY_BATCH]
+        if len(chunk) == 1:
+            async_task(DELIVER_TASK, chunk[0], task_name=f"notification-{chunk[0]}", group="notifications",
+                       save=False)
+        else:
+            async_task(DELIVER_MANY_TASK, chunk, task_name=f"notifications-{chunk[0]}-{len(chunk)}",
+                       group="notifications", save=False)
+
+
+_collecting = threading.local()
 
 
 def _enqueue_on_commit(notification_id: int) -> None:
+    if getattr(_collecting, "ids", None) is not None:
+        _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
+        return
     # robust: a broker that is down must not break the staff's request; the sweep re-enqueues.
     transaction.on_commit(partial(enqueue_delivery, notification_id), robust=True)
+
+
+@contextmanager
+def one_task():
+    """The rows recorded inside are enqueued together, in one task, once the transaction commits
+    (one broker write per transaction instead of one per row). Usable as a decorator."""
+    if getattr(_collecting, "ids", None) is not None:  # nested: the outermost one enqueues
+        yield
+        return
+    _collecting.ids = []
+    try:
+        yield
+        ids = _collecting.ids
+    finally:
+        _collecting.ids = None
+    if ids:
+        transaction.on_commit(partial(enqueue_deliveries, ids), robust=True)
 
 
 def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "", checkout=None):
@@ -207,6 +255,7 @@ def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallb
     return notification, created
 
 
+@one_task()
 def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
     """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
 
@@ -319,6 +368,26 @@ def _fallback(notification: Notification, setting: MilestoneSetting | None = Non
 # --- delivery -------------------------------------------------------------------------------
 
 
+def _claim_seconds() -> int:
+    return getattr(settings, "NOTIFICATION_CLAIM_SECONDS", CLAIM_SECONDS)
+
+
+def deliver_many(notification_ids) -> dict[str, int]:
+    """deliver() each row in turn (one task for many rows); a row that raises does not stop the rest.
+
+    Returns how many reached each status ("None": nothing to do).
+    """
+    reached: dict[str, int] = {}
+    for notification_id in notification_ids:
+        try:
+            status = deliver(notification_id)
+        except Exception:  # left queued: the sweep enqueues it again
+            logger.exception("Notification %s could not be delivered", notification_id)
+            status = "error"
+        reached[str(status)] = reached.get(str(status), 0) + 1
+    return reached
+
+
 def deliver(notification_id: int) -> str | None:
     """Send one queued notification. Returns the status it reached, or None if there was nothing to do.
 
@@ -330,7 +399,7 @@ def deliver(notification_id: int) -> str | None:
         Notification.objects.filter(pk=notification_id, status=Status.QUEUED)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(locked_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+        .update(locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
@@ -354,11 +423,11 @@ def deliver(notification_id: int) -> str | None:
             refused = _charge_sms(notification)
             if refused is not None:
                 return refused
-            provider_id = _send_sms(notification)
+            provider_id = _send_marked(notification, partial(_send_sms, notification))
         elif notification.channel == Channel.PUSH:
             provider_id = _send_push(notification, message)
         else:
-            provider_id = _send_email(notification, message)
+            provider_id = _send_marked(notification, partial(_send_email, notification, message))
     except (TemplateMissing, TemplateSyntaxError) as error:
         return _fail(notification, _text(NO_TEMPLATE, error=error))
     except PermanentError as error:
@@ -368,7 +437,32 @@ def deliver(notification_id: int) -> str | None:
     except Exception as error:  # an unexpected error is retried like a transient one, then recorded
         logger.exception("Notification %s could not be sent", notification_id)
         return _retry_or_fail(notification, f"{type(error).__name__}: {error}")
+    if notification.status == Status.SENT:  # marked in the send's own transaction
+        return Status.SENT
     return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+
+
+def _send_marked(notification: Notification, send) -> str:
+    """Call send() (one provider call) in a transaction that has already marked the row sent.
+
+    The mark commits right after the provider took the message, so a worker killed in between
+    (kill -9, out of memory) cannot leave a sent message queued, to be sent again once its claim
+    expires; an error rolls the mark back. On SQLite a transaction would lock the whole database
+    during the provider call, so there the row is marked after it, as before.
+    """
+    if transaction.get_connection().vendor != "postgresql":
+        return send()
+    reason = notification.reason
+    with transaction.atomic():
+        _finish(notification, Status.SENT, sent_at=timezone.now())
+        try:
+            provider_id = send()
+        except BaseException:
+            notification.status, notification.reason = Status.QUEUED, reason
+            raise
+        if provider_id:
+            Notification.objects.filter(pk=notification.pk).update(provider_message_id=provider_id)
+    return provider_id
 
 
 def _language(notification: Notification) -> str:
@@ -689,8 +783,7 @@ def requeue_stale(*, now=None, limit: int = 1000) -> int:
     )
     # The grace period starts again: a long queue is not flooded with the same row every minute.
     Notification.objects.filter(pk__in=ids, status=Status.QUEUED).update(next_attempt_at=now)
-    for pk in ids:
-        enqueue_delivery(pk)
+    enqueue_deliveries(ids)
     if ids:
         logger.info("Re-enqueued %s overdue notifications", len(ids))
     return len(ids)
@@ -723,8 +816,7 @@ def purge_log(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
                 .annotate(n=Count("pk"))
                 .order_by()
             )
-            for row in counts:
-                _add_daily_count(row["day"], row["milestone"], row["channel"], row["status"], row["n"])
+            _add_daily_counts(counts)
             Notification.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
     while True:
@@ -737,12 +829,19 @@ def purge_log(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
     return deleted
 
 
-def _add_daily_count(day, milestone: str, channel: str, status: str, n: int) -> None:
-    row, created = DailyNotificationCount.objects.get_or_create(
-        day=day, milestone=milestone, channel=channel, status=status, defaults={"count": n}
-    )
-    if not created:
-        DailyNotificationCount.objects.filter(pk=row.pk).update(count=F("count") + n)
+def _add_daily_counts(counts) -> None:
+    """Add a batch's counts to DailyNotificationCount in one statement (PostgreSQL and SQLite)."""
+    rows = [(row["day"], row["milestone"], row["channel"], row["status"], row["n"]) for row in counts]
+    if not rows:
+        return
+    table = connection.ops.quote_name(DailyNotificationCount._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, milestone, channel, status, count) VALUES {values} "
+            f"ON CONFLICT (day, milestone, channel, status) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            [value for row in rows for value in row],
+        )
 
 
 # --- email tracking (anymail webhooks) ------------------------------------------------------

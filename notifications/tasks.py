@@ -6,6 +6,10 @@ def deliver_notification(notification_id: int):
     return services.deliver(notification_id)
 
 
+def deliver_notifications(notification_ids):
+    return services.deliver_many(notification_ids)
+
+
 def sweep_queued_notifications():
     return services.requeue_stale()
 

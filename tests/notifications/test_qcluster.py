@@ -89,7 +89,7 @@ def test_a_real_qcluster_process_delivers_the_queued_notifications(staff, enqueu
         ("new_order", "email", "queued"), ("order_placed", "email", "queued"),
         ("payment_approved", "email", "queued"), ("payment_approved", "push", "queued"),
     ]
-    assert OrmQ.objects.count() >= 4  # enqueued on commit, waiting for the worker
+    assert OrmQ.objects.count() >= 3  # enqueued on commit (one task per milestone), waiting for the worker
 
     deadline = time.monotonic() + 45
     while time.monotonic() < deadline and rows.exclude(status="sent").exists():
