@@ -870,7 +870,8 @@ def apply_tracking_event(event, esp_name: str = "") -> bool:
         except IntegrityError:
             return False  # the provider posted this event before
         notification = (
-            Notification.objects.select_for_update().select_related("order")
+            # order is nullable (a checkout's row): lock the notification row only, not the outer join.
+            Notification.objects.select_for_update(of=("self",)).select_related("order")
             .filter(channel=Channel.EMAIL, provider_message_id=str(event.message_id)).first()
         )
         if notification is None:
