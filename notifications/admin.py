@@ -402,6 +402,15 @@ class NotificationRuleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("carriers")
 
     def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [  # staff who may only look: the rule in words
+                (None, {"fields": ["name", "active"]}),
+                (_("When"), {"fields": ["trigger", "delay"]}),
+                (_("Only for orders with"), {"fields": ["filters"]}),
+                (_("Message"), {"fields": ["channel", "messages_text", "message_previews", "credit_estimate"]}),
+                (_("Changes"), {"fields": ["created_at", "updated_at", "updated_by", "sms_credits_confirmed",
+                                           "sms_credits_confirmed_at", "sms_credits_confirmed_by"]}),
+            ]
         fieldsets = [
             (None, {"fields": ["name", "active"]}),
             (_("When"), {
@@ -456,6 +465,15 @@ class NotificationRuleAdmin(admin.ModelAdmin):
     @admin.display(description=_("fields you can use"))
     def available_fields(self, obj):
         return _fields_list(fields_for(""))
+
+    @admin.display(description=_("messages"))
+    def messages_text(self, obj):
+        rows = [
+            (Language(message.language).label, message.subject, message.body) for message in obj.messages.all()
+        ]
+        return format_html_join(
+            "", '<p><strong>{}</strong><br>{}<br><span style="white-space:pre-wrap">{}</span></p>', rows
+        ) or _("No message yet.")
 
     @admin.display(description=_("preview"))
     def message_previews(self, obj):

@@ -37,6 +37,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import to_python as to_phone_number
 
+from orders.models import Status as OrderStatus
+
 from .backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
 from .backends import get_push_backend, get_sms_backend
 from .defaults import DEFAULT_SWITCHES, MILESTONE_CHANNELS
@@ -83,6 +85,7 @@ REJECTED = _("the email provider rejected it: %(detail)s")
 CHECKOUT_RECOVERED = _("the checkout was recovered")
 RULE_TURNED_OFF = _("the rule was turned off before the message was due")
 MOVED_ON = _("the order is no longer “%(status)s”: it moved on before the delay passed")
+CANCELLED_MEANWHILE = _("the order was cancelled before the delay passed")
 
 # Reasons that mean "this channel cannot reach the customer": the milestone's fallback is used.
 UNREACHABLE = {NO_EMAIL, NO_MOBILE, NO_PUSH}
@@ -489,7 +492,7 @@ def _no_longer_due(notification: Notification) -> str | None:
     """Why a queued row must not be sent any more (the reason logged), or None to send it.
 
     A checkout recovered since the row was written; a rule turned off; a delayed rule's order
-    that has left the status the rule is about.
+    that has left the status the rule is about (or, for a custom status, was cancelled).
     """
     if notification.checkout_id:
         checkout = notification.checkout
@@ -504,6 +507,9 @@ def _no_longer_due(notification: Notification) -> str | None:
     if rule.delay_minutes and not _still_in_rule_status(notification.order, rule):
         with translation.override(settings.LANGUAGE_CODE):
             return _text(MOVED_ON, status=rule.status_label("to"))
+    if rule.delay_minutes and not rule.is_core and notification.order.status == OrderStatus.CANCELLED:
+        # A cancelled order keeps its custom statuses: "out for delivery" no longer holds.
+        return _text(CANCELLED_MEANWHILE)
     return None
 
 

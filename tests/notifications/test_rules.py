@@ -277,6 +277,18 @@ def test_a_delayed_rule_still_fires_when_the_order_came_back_to_its_status(staff
     assert deliver_notification(row.pk) == "sent"
 
 
+def test_a_delayed_custom_status_rule_is_skipped_when_the_order_was_cancelled(staff):
+    rule = NotificationRuleFactory(custom=OUT_FOR_DELIVERY, delay_minutes=30)
+    order = OrderFactory()
+    set_delivery(order, "out_for_delivery", by=staff)
+    services.cancel(order, by=staff, reason="El cliente se arrepintió")  # the custom status stays
+    row = rule_rows(rule).get()
+    time_passes(row)
+    assert deliver_notification(row.pk) == "skipped"
+    row.refresh_from_db()
+    assert row.reason == "the order was cancelled before the delay passed"
+
+
 def test_a_rule_turned_off_before_its_delay_passed_sends_nothing(staff, commit):
     rule = NotificationRuleFactory(custom=OUT_FOR_DELIVERY, delay_minutes=30)
     order = OrderFactory()

@@ -214,6 +214,20 @@ def test_the_overview_is_for_staff_who_may_see_the_notification_settings(client)
     assert client.get(OVERVIEW).status_code == 200
 
 
+def test_staff_who_may_only_view_see_the_rule_in_words(client):
+    rule = NotificationRuleFactory(name="Reparto", custom=("delivery", "out_for_delivery"), delay_minutes=90,
+                                   languages=["es"])
+    viewer = UserFactory(username="mirada")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_notificationrule"))
+    client.force_login(viewer)
+    response = client.get(reverse("admin:notifications_notificationrule_change", args=[rule.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Delivery status: any status → Out for delivery" in html and "1 hour 30 minutes after" in html
+    assert "Hola {{ customer_first_name }}" in html and 'name="body_es"' not in html
+    assert client.post(reverse("admin:notifications_notificationrule_change", args=[rule.pk]), {}).status_code == 403
+
+
 def test_a_rule_that_has_sent_cannot_be_deleted_from_the_admin(staff_client, staff):
     used = NotificationRuleFactory(custom=("delivery", "out_for_delivery"))
     unused = NotificationRuleFactory(to_status="finalized")
