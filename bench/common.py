@@ -75,3 +75,16 @@ def percentile(values, p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def empty_queue() -> int:
+    """Start a worker benchmark from an empty queue: drop the delivery tasks and queued rows that
+    earlier benchmarks left behind (nobody ran a worker for them). Returns how many rows were set aside."""
+    from django_q.models import OrmQ, Schedule
+
+    from notifications.models import Notification
+
+    OrmQ.objects.all().delete()
+    Schedule.objects.filter(func="notifications.tasks.deliver_notification").delete()
+    return Notification.objects.filter(status="queued").update(
+        status="skipped", reason="left queued by an earlier benchmark", next_attempt_at=None, locked_until=None)

@@ -23,7 +23,12 @@ EXPECTED = {
     "queries: timeline page",
     "purge: total",
     "purge: longest statement",
+    "drill: worker crash (kill -9)",
+    "drill: SMS provider outage",
+    "drill: concurrent staff",
 }
+# The fault drills must hold even at smoke size: they count, they do not time.
+DRILLS = {name for name in EXPECTED if name.startswith("drill: ")}
 
 
 def _bench_url() -> str:
@@ -33,14 +38,15 @@ def _bench_url() -> str:
 
 
 @requires_postgres
-def test_smoke_run_produces_every_figure_and_keeps_the_query_budgets(tmp_path):
+def test_smoke_run_produces_every_figure_keeps_the_query_budgets_and_passes_the_fault_drills(tmp_path):
     out = tmp_path / "figures.json"
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--database-url", _bench_url(), "--json", str(out),
-         # the delivery benchmark starts two real worker clusters (over a minute): `make bench-smoke` runs it
-         "--only", "lifecycle", "queries", "purge"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+         # the delivery benchmark and the HTTP figure start real worker clusters and web servers (minutes):
+         # `make bench-smoke` runs them
+         "--only", "lifecycle", "queries", "purge", "crash", "outage", "staff"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     figures = {f["name"]: f for f in json.loads(out.read_text())}
@@ -50,3 +56,7 @@ def test_smoke_run_produces_every_figure_and_keeps_the_query_budgets(tmp_path):
         if name.startswith("queries: "):
             # No query per order on any page: the count with 10 orders equals the count with more.
             assert figure["baseline"] == f"{figure['value']} with 10 orders", (name, figure)
+        if name in DRILLS:
+            # Worker crash: every notification sent exactly once; outage: every SMS sent or refunded and the
+            # balance equal to the ledger; staff: gates held, legal paths, one notification per milestone.
+            assert figure["passed"] is True, (name, figure["notes"])

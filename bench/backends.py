@@ -1,0 +1,50 @@
+"""Delivery backends for the fault drills that count what reached them across processes.
+
+The worker cluster runs in other processes (and is killed with SIGKILL), so the in-memory
+outbox of the locmem backends cannot be read afterwards. These append one line per message
+to the file named by the BENCH_COUNT_FILE environment variable, with a single O_APPEND write
+(atomic for lines this short), so concurrent workers never interleave and a killed worker
+leaves whole lines only. A line is written when the backend took the message, i.e. exactly
+what a provider would have received.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+_ids = itertools.count(1)
+
+
+def _append(line: str) -> None:
+    path = os.environ["BENCH_COUNT_FILE"]
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line.replace("\n", " ") + "\n").encode())
+    finally:
+        os.close(fd)
+
+
+def read_counts(path) -> dict[str, int]:
+    """How many times each key (a notification id) reached the backend."""
+    counts: dict[str, int] = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                key = line.strip()
+                if key:
+                    counts[key] = counts.get(key, 0) + 1
+    except FileNotFoundError:
+        pass
+    return counts
+
+
+class CountingEmailBackend(BaseEmailBackend):
+    """Records each email's notification id (anymail metadata), or its recipients if it has none."""
+
+    def send_messages(self, email_messages) -> int:
+        for message in email_messages:
+            metadata = getattr(message, "metadata", None) or {}
+            _append(str(metadata.get("notification_id") or ",".join(message.to)))
+        return len(email_messages)

@@ -1,0 +1,434 @@
+"""Fault drills: a worker killed mid-delivery, an SMS provider outage, concurrent staff.
+
+Each drill prints what it counted and returns one figure whose result is pass only when
+every check held. They run in the harness process (ORM broker; settings already loaded) and
+start real `manage.py qcluster` processes where a worker is involved.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import random
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from .backends import read_counts
+from .common import empty_queue
+from .delivery import broker_env, start_cluster, stop_cluster
+from .report import Figure
+
+
+def _say(text: str) -> None:
+    print("  " + text, flush=True)
+
+
+def _queue(order_ids, *, milestone: str, channel: str, recipient) -> list[int]:
+    """One queued row per order, committed, then enqueued as the product enqueues a backlog."""
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.models import Notification
+
+    now = timezone.now()
+    rows = Notification.objects.bulk_create([
+        Notification(order_id=pk, milestone=milestone, channel=channel, recipient=recipient(pk),
+                     status="queued", next_attempt_at=now)
+        for pk in order_ids
+    ])
+    ids = [row.pk for row in rows]
+    services.enqueue_deliveries(ids)  # as the product enqueues a backlog: one task per 50 rows
+    return ids
+
+
+def _new_orders(count: int) -> list[int]:
+    from orders.models import Order
+
+    from .common import bulk_orders
+
+    first = (Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    bulk_orders(count)
+    return list(Order.objects.filter(pk__gte=first).order_by("pk").values_list("pk", flat=True)[:count])
+
+
+def _statuses(ids) -> dict[str, int]:
+    from django.db.models import Count
+
+    from notifications.models import Notification
+
+    return dict(Notification.objects.filter(pk__in=ids).values_list("status").annotate(n=Count("pk")))
+
+
+def _wait(predicate, *, timeout: float, every: float = 0.2, cluster=None, tick=None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        if cluster is not None and cluster.poll() is not None:
+            raise RuntimeError("the qcluster process exited on its own")
+        if tick is not None:
+            tick()
+        time.sleep(every)
+    return predicate()
+
+
+def _scheduler_tick():
+    """Smoke runs only: do every second what the cluster's scheduler does every 30 s (run the due
+    one-off retry schedules) and what the sweep schedule does every minute, so a drill lasts seconds."""
+    from django_q.brokers import get_broker
+    from django_q.scheduler import scheduler
+
+    from notifications import services
+
+    scheduler(broker=get_broker())
+    services.requeue_stale()
+
+
+# --- worker crash ------------------------------------------------------------------------------
+
+
+def crash(count: int, *, smoke: bool) -> list[Figure]:
+    """`count` queued emails; kill -9 the whole cluster mid-delivery; start it again; count."""
+    from notifications.models import Notification
+
+    empty_queue()
+    count_file = Path(f"/tmp/bench-drill-crash-{os.getpid()}.count")
+    count_file.write_text("")
+    env = {
+        **broker_env("orm"),
+        "EMAIL_BACKEND": "bench.backends.CountingEmailBackend",
+        "BENCH_COUNT_FILE": str(count_file),
+        # Short claim and grace period so the drill recovers in seconds rather than minutes.
+        "NOTIFICATION_CLAIM_SECONDS": "10",
+        "NOTIFICATION_REQUEUE_AFTER_SECONDS": "10",
+        "Q_POLL": "0.1",
+    }
+    ids = _queue(_new_orders(count), milestone="order_placed", channel="email",
+                 recipient=lambda pk: f"crash{pk}@example.com")
+    rows = Notification.objects.filter(pk__in=ids)
+    kill_at = max(2, count // 3)
+    log = open("/tmp/bench-qcluster-crash.log", "w")
+    cluster = start_cluster(env, log)
+    t0 = time.monotonic()
+    try:
+        if not _wait(lambda: len(read_counts(count_file)) >= kill_at, timeout=120, every=0.02, cluster=cluster):
+            raise RuntimeError(f"fewer than {kill_at} delivered in 120 s; see {log.name}")
+        os.killpg(cluster.pid, signal.SIGKILL)
+        cluster.wait()
+    finally:
+        stop_cluster(cluster, hard=True)
+    killed_after = time.monotonic() - t0
+    at_kill = read_counts(count_file)
+    sent_at_kill = rows.filter(status="sent").count()
+    claimed_at_kill = rows.filter(status="queued", locked_until__isnull=False).count()
+    _say(f"crash: killed the cluster (SIGKILL to its process group) after {killed_after:.1f} s: "
+         f"{len(at_kill)} had reached the backend, {sent_at_kill} marked sent, {claimed_at_kill} claimed mid-send")
+
+    cluster = start_cluster(env, log)
+    t1 = time.monotonic()
+    try:
+        done = _wait(lambda: not rows.filter(status="queued").exists(), timeout=60 if smoke else 300,
+                     every=0.5 if smoke else 1, cluster=cluster, tick=_scheduler_tick if smoke else None)
+    finally:
+        stop_cluster(cluster)
+        log.close()
+    recovered = time.monotonic() - t1
+    counts = read_counts(count_file)
+    count_file.unlink()
+    statuses = _statuses(ids)
+    ours = {str(pk) for pk in ids}
+    strays = set(counts) - ours
+    counts = {k: n for k, n in counts.items() if k in ours}
+    duplicates = {k: n for k, n in counts.items() if n > 1}
+    lost = [pk for pk in ids if str(pk) not in counts]
+    retried = rows.filter(attempts__gt=1).count()
+    ok = done and statuses == {"sent": count} and not duplicates and not lost
+    note = (f"{count:,} queued; cluster killed after {len(at_kill):,} deliveries ({claimed_at_kill} rows claimed "
+            f"mid-send); restarted, all done {recovered:.1f} s later; {sum(counts.values()):,} messages reached "
+            f"the backend for {len(counts):,} notifications: {len(duplicates)} sent twice, {len(lost)} never sent; "
+            f"statuses {statuses}; {retried} rows needed a second attempt"
+            + (f"; {len(strays)} other messages" if strays else ""))
+    _say("crash: " + note)
+    return [Figure("drill: worker crash (kill -9)", f"{len(counts) - len(duplicates):,} of {count:,} sent once",
+                   baseline=f"{len(duplicates)} duplicates, {len(lost)} lost", bar="all sent exactly once",
+                   passed=ok, notes=[note])]
+
+
+# --- provider outage ---------------------------------------------------------------------------
+
+
+class TwilioStub:
+    """Twilio's Messages endpoint on 127.0.0.1: 503 until `outage` seconds after the first request."""
+
+    def __init__(self, outage: float):
+        self.outage = outage
+        self.first = None
+        self.unavailable = 0
+        self.accepted: dict[tuple[str, str], int] = {}
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                from urllib.parse import parse_qs
+
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                with stub.lock:
+                    now = time.monotonic()
+                    stub.first = stub.first or now
+                    down = now - stub.first < stub.outage
+                    if down:
+                        stub.unavailable += 1
+                        status, body = 503, {"code": 20503, "message": "Service unavailable", "status": 503}
+                    else:
+                        key = (form.get("To", [""])[0], form.get("Body", [""])[0])
+                        stub.accepted[key] = stub.accepted.get(key, 0) + 1
+                        status, body = 201, {"sid": "SM" + uuid.uuid4().hex, "status": "queued"}
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _ledger_matches_balance() -> tuple[bool, str]:
+    from django.db.models import Sum
+
+    from billing.models import CreditAccount, LedgerEntry
+
+    account = CreditAccount.objects.get()
+    sums = dict(LedgerEntry.objects.values_list("bucket").annotate(total=Sum("amount")))
+    monthly, purchased = sums.get("monthly", 0), sums.get("purchased", 0)
+    ok = account.monthly_remaining == monthly and account.purchased == purchased
+    return ok, (f"balance {account.monthly_remaining} monthly + {account.purchased} purchased; "
+                f"ledger sums {monthly} + {purchased}")
+
+
+def outage(count: int, outage_seconds: int, *, smoke: bool) -> list[Figure]:
+    """`count` queued SMS through the Twilio backend while the stub answers 503, then recovers."""
+    from billing import services as billing
+    from billing.models import LedgerEntry
+    from notifications.models import Notification
+
+    empty_queue()
+    billing.set_up()
+    billing.top_up(amount=4 * count, by=None, reference="bench outage drill")
+    retry_base = 1 if smoke else 2
+    max_attempts = 3 if smoke else 5
+    with TwilioStub(outage_seconds) as stub:
+        env = {
+            **broker_env("orm"),
+            "SMS_BACKEND": "notifications.backends.sms.twilio.SmsBackend",
+            "TWILIO_API_BASE": stub.url,
+            "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000001",
+            "TWILIO_AUTH_TOKEN": "bench-token",
+            "TWILIO_FROM_NUMBER": "+15005550006",
+            # Short retries for the drill: 2, 4, 8, 16 s apart (django-q2's scheduler looks every 15 s).
+            "NOTIFICATION_RETRY_BASE_SECONDS": str(retry_base),
+            "NOTIFICATION_MAX_ATTEMPTS": str(max_attempts),
+            "Q_POLL": "0.1",
+        }
+        orders = _new_orders(count)
+        ids = _queue(orders, milestone="order_placed", channel="sms", recipient=lambda pk: f"+54911{pk % 10**8:08d}")
+        rows = Notification.objects.filter(pk__in=ids)
+        log = open("/tmp/bench-qcluster-outage.log", "w")
+        cluster = start_cluster(env, log)
+        t0 = time.monotonic()
+        try:
+            done = _wait(lambda: not rows.filter(status="queued").exists(),
+                         timeout=outage_seconds + (90 if smoke else 240), every=0.5 if smoke else 1,
+                         cluster=cluster, tick=_scheduler_tick if smoke else None)
+        finally:
+            stop_cluster(cluster)
+            log.close()
+        elapsed = time.monotonic() - t0
+    statuses = _statuses(ids)
+    sent = set(rows.filter(status="sent").values_list("pk", flat=True))
+    failed = set(rows.filter(status="failed").values_list("pk", flat=True))
+    charges = LedgerEntry.objects.filter(kind="charge", notification_id__in=ids)
+    outstanding = dict.fromkeys(ids, 0)
+    for pk in charges.filter(refund__isnull=True).values_list("notification_id", flat=True):
+        outstanding[pk] += 1
+    charged = set(charges.values_list("notification_id", flat=True))
+    sent_paid_once = all(outstanding[pk] == 1 for pk in sent)
+    failed_refunded = all(outstanding[pk] == 0 for pk in failed) and failed <= charged
+    balance_ok, balance_note = _ledger_matches_balance()
+    twice = sum(1 for n in stub.accepted.values() if n > 1)
+    ok = (done and set(statuses) <= {"sent", "failed"} and sum(statuses.values()) == count and sent_paid_once
+          and failed_refunded and balance_ok and twice == 0 and sum(stub.accepted.values()) == len(sent))
+    attempts = sorted(rows.values_list("attempts", flat=True))
+    note = (f"{count} SMS queued; the stub answered 503 for {outage_seconds} s ({stub.unavailable} times), "
+            f"then took {sum(stub.accepted.values())}; all settled in {elapsed:.0f} s: {len(sent)} sent (each paid "
+            f"once: {sent_paid_once}), {len(failed)} failed (each refunded: {failed_refunded}); {twice} sent twice; "
+            f"attempts {attempts[0] if attempts else 0}-{attempts[-1] if attempts else 0}; {balance_note}")
+    _say("outage: " + note)
+    return [Figure("drill: SMS provider outage", f"{len(sent)} sent, {len(failed)} failed", bar="sent or refunded; "
+                   "balance = ledger", baseline=f"{outage_seconds} s of 503", passed=ok, notes=[note])]
+
+
+# --- concurrent staff --------------------------------------------------------------------------
+
+_KINDS = [  # (payment method, fulfillment)
+    ("online", "carrier"), ("transfer", "carrier"), ("cash_on_delivery", "carrier"), ("payment_link", "pickup"),
+    ("transfer", "pickup"), ("cash_on_delivery", "to_be_agreed"),
+]
+# Any move at random (cancel rarely: it is allowed from almost every state), or half the time one
+# the order allowed when it was read (without the lock: another thread may move it meanwhile).
+_MOVES = ["accept"] * 6 + ["start_preparation"] * 6 + ["ship"] * 4 + ["mark_ready_for_pickup"] * 4 + \
+    ["finalize"] * 4 + ["register_payment"] * 6 + ["cancel"]
+
+
+def _place_mixed(user, i: int):
+    from orders import services
+
+    method, fulfillment = _KINDS[i % len(_KINDS)]
+    extra = {"address": "Av. Colón 1234, Córdoba", "city": "Córdoba"} if fulfillment == "carrier" else {}
+    if fulfillment == "pickup":
+        extra["pickup_point"] = "Local Palermo, Honduras 4800, CABA"
+    return services.place_order(
+        by=user, customer_name="Ana Díaz", customer_email=f"staff{i}@example.com", customer_phone="+5491155550000",
+        payment_method=method, fulfillment_method=fulfillment, currency="ARS", shipping_cost="1500.00",
+        lines=[{"sku": "REM-001", "name": "Remera", "quantity": 1, "unit_price": "5000.00"}],
+        payment={"amount": "6500.00", "reference": f"MP-staff-{i}"} if method == "online" else None, **extra,
+    )
+
+
+def staff(orders: int, seconds: float, threads: int) -> list[Figure]:
+    """`threads` staff issue random moves on `orders` orders for `seconds`; then check every order."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from carriers.models import Carrier
+    from orders import services
+    from orders.models import Order
+
+    from .common import staff_user, tracking_code
+
+    user = staff_user()
+    carrier = Carrier.objects.get(code="dhl")
+    ids = [_place_mixed(user, i).pk for i in range(orders)]
+    counts = {"done": 0, "refused": 0}
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def work(seed: int):
+        rng = random.Random(seed)
+        try:
+            while time.monotonic() < deadline:
+                pk = rng.choice(ids)
+                move = rng.choice(_MOVES)
+                if rng.random() < 0.5:
+                    current = Order.objects.get(pk=pk)
+                    allowed = [m for m, refused in services.allowed_moves(current).items() if refused is None]
+                    allowed = [m for m in allowed if m != "cancel" or rng.random() < 0.05]
+                    if not current.is_paid and current.status != "cancelled":
+                        allowed.append("register_payment")
+                    move = rng.choice(allowed) if allowed else move
+                notify = rng.random() < 0.8
+                order = Order(pk=pk)
+                try:
+                    if move == "ship":
+                        services.ship(order, by=user, carrier=carrier, tracking_code=tracking_code(pk),
+                                      notify_customer=notify)
+                    elif move == "cancel":
+                        services.cancel(order, by=user, reason="Sin stock", notify_customer=notify)
+                    elif move == "register_payment":
+                        total = Order.objects.values_list("total", flat=True).get(pk=pk)
+                        services.register_payment(order, by=user, amount=total, reference=f"T-{pk}",
+                                                  notify_customer=notify)
+                    else:
+                        getattr(services, move)(order, by=user, notify_customer=notify)
+                    outcome = "done"
+                except (services.TransitionNotAllowed, ValidationError):
+                    outcome = "refused"
+                except Exception as error:  # a deadlock, an integrity error: what the drill looks for
+                    with lock:
+                        errors.append(f"{move} on {pk}: {type(error).__name__}: {error}"[:300])
+                    continue
+                with lock:
+                    counts[outcome] += 1
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work, args=(seed,)) for seed in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    problems = _check_orders(ids)
+    ok = not errors and not problems
+    by_status = {}
+    for status in Order.objects.filter(pk__in=ids).values_list("status", flat=True):
+        by_status[status] = by_status.get(status, 0) + 1
+    note = (f"{threads} threads, {orders} orders, {seconds:g} s: {counts['done']:,} moves made, "
+            f"{counts['refused']:,} refused by the rules, {len(errors)} errors; final statuses {by_status}; "
+            f"{len(problems)} problems found")
+    _say("staff: " + note)
+    for line in (errors + problems)[:10]:
+        _say("  " + line)
+    return [Figure("drill: concurrent staff", f"{counts['done']:,} moves", baseline=f"{counts['refused']:,} refused",
+                   bar="gates held, legal paths, one notification each", passed=ok,
+                   notes=[note] + (errors + problems)[:5])]
+
+
+def _check_orders(ids) -> list[str]:
+    """Gates, event paths and notification uniqueness, for each order; a list of what is wrong."""
+    from django.db.models import Count
+
+    from notifications.models import Notification
+    from orders.models import Order, OrderEvent
+    from orders.services import PAID_BEFORE_ACCEPT, TRANSITIONS
+
+    problems = []
+    events: dict[int, list] = {}
+    for event in OrderEvent.objects.filter(order__in=ids).order_by("id"):
+        events.setdefault(event.order_id, []).append(event)
+    for order in Order.objects.filter(pk__in=ids):
+        state, paid = None, False
+        for event in events.get(order.pk, []):
+            if event.kind == "placed":
+                state = event.to_status
+            elif event.kind == "payment_registered":
+                paid = bool(event.data.get("paid"))
+            elif event.kind == "status_changed":
+                to = event.to_status
+                if event.from_status != state or to not in TRANSITIONS.get(state, ()):
+                    problems.append(f"order {order.pk}: {event.from_status} -> {to} after {state}")
+                elif to == "accepted" and order.payment_method in PAID_BEFORE_ACCEPT and not paid:
+                    problems.append(f"order {order.pk}: accepted unpaid ({order.payment_method})")
+                elif to == "finalized" and not paid:
+                    problems.append(f"order {order.pk}: finalized unpaid")
+                elif to == "shipped" and (order.fulfillment_method != "carrier" or not order.tracking_code):
+                    problems.append(f"order {order.pk}: shipped, but {order.fulfillment_method}")
+                elif to == "ready_for_pickup" and order.fulfillment_method == "carrier":
+                    problems.append(f"order {order.pk}: a carrier order ready for pickup")
+                state = to
+        if state != order.status:
+            problems.append(f"order {order.pk}: status {order.status}, but its events end at {state}")
+        if paid != (order.payment_status == "paid"):
+            problems.append(f"order {order.pk}: payment status {order.payment_status}, events say paid={paid}")
+    twice = (Notification.objects.filter(order__in=ids).values("order", "milestone", "channel")
+             .annotate(n=Count("pk")).filter(n__gt=1))
+    problems += [f"order {r['order']}: {r['n']} {r['milestone']} {r['channel']} notifications" for r in twice]
+    return problems

@@ -1,0 +1,118 @@
+"""Profile one benchmark's hot path in process with pyinstrument (what FINDINGS.md quotes).
+
+    python -m bench.profile delivery [--count 300]   # services.deliver() over queued email rows
+    python -m bench.profile lifecycle [--count 100]  # accept -> prepare -> ship -> finalize
+    python -m bench.profile purge [--count 50000]    # services.purge_log()
+
+It uses the benchmark's database (recreated, like `make bench`) and prints pyinstrument's
+text report, plus wall time and SQL statement count. For the real worker process, attach
+py-spy instead: `py-spy record --subprocesses --pid <qcluster pid>`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def _delivery(count: int):
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.models import Notification
+    from orders.models import Order
+
+    from .common import bulk_orders
+
+    bulk_orders(count)
+    now = timezone.now()
+    rows = Notification.objects.bulk_create([
+        Notification(order_id=pk, milestone="order_placed", channel="email", recipient=f"c{pk}@example.com",
+                     status="queued", next_attempt_at=now)
+        for pk in Order.objects.order_by("pk").values_list("pk", flat=True)[:count]
+    ])
+    ids = [r.pk for r in rows]
+    deliver_many = getattr(services, "deliver_many", None)
+
+    def work():
+        if deliver_many is not None:
+            for i in range(0, len(ids), 50):
+                deliver_many(ids[i:i + 50])
+        else:
+            for pk in ids:
+                services.deliver(pk)
+        assert not Notification.objects.filter(pk__in=ids, status="queued").exists()
+
+    return work, count, "messages"
+
+
+def _lifecycle(count: int):
+    from carriers.models import Carrier
+    from orders import services
+
+    from .common import place_paid_order, staff_user, tracking_code
+
+    user = staff_user()
+    carrier = Carrier.objects.get(code="dhl")
+    orders = [place_paid_order(by=user) for _ in range(count)]
+
+    def work():
+        for order in orders:
+            order = services.accept(order, by=user)
+            order = services.start_preparation(order, by=user)
+            order = services.ship(order, by=user, carrier=carrier, tracking_code=tracking_code(order.pk))
+            services.finalize(order, by=user)
+
+    return work, 4 * count, "transitions"
+
+
+def _purge(count: int):
+    from notifications import services
+
+    from .purge import fill
+
+    fill(count)
+    return services.purge_log, int(count * 0.8), "rows purged"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["delivery", "lifecycle", "purge"])
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    args = parser.parse_args(argv)
+    from . import db
+    from .run import BACKEND_ENV
+
+    url = args.database_url or db.DEFAULT_URL
+    db.fresh_database(url)
+    os.environ.update(BACKEND_ENV)
+    os.environ.pop("Q_REDIS_URL", None)
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.db import connection
+    from pyinstrument import Profiler
+
+    default = {"delivery": 300, "lifecycle": 100, "purge": 50_000}[args.what]
+    setup = {"delivery": _delivery, "lifecycle": _lifecycle, "purge": _purge}[args.what]
+    work, units, unit = setup(args.count or default)
+    statements = []
+    profiler = Profiler(interval=0.0005)
+    t0 = time.perf_counter()
+    with connection.execute_wrapper(lambda execute, sql, *rest: statements.append(sql) or execute(sql, *rest)):
+        profiler.start()
+        work()
+        profiler.stop()
+    elapsed = time.perf_counter() - t0
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"{units} {unit} in {elapsed:.2f} s = {units / elapsed:.1f}/s; "
+          f"{len(statements)} SQL statements ({len(statements) / units:.1f} per unit)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
