@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,12 +58,22 @@ def expiry_age() -> timedelta:
 
 def _completing_order(storefront_id: int, external_id: str) -> Order | None:
     """The first order the storefront placed for this checkout id, if any."""
-    return (
-        Order.objects.filter(storefront_id=storefront_id, external_checkout_id=external_id)
-        .order_by("created_at", "id")
-        .only("id", "number", "created_at")
-        .first()
+    return _completing_orders({(storefront_id, external_id)}).get((storefront_id, external_id))
+
+
+def _completing_orders(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Order]:
+    """The first order placed for each (storefront id, checkout id), in one query."""
+    if not keys:
+        return {}
+    orders = (
+        Order.objects.filter(external_checkout_id__in={external_id for _, external_id in keys})
+        .filter(storefront_id__in={storefront_id for storefront_id, _ in keys})
+        .order_by("-created_at", "-id")
+        .only("id", "number", "created_at", "storefront_id", "external_checkout_id")
     )
+    # Newest first, so the first order of each checkout is the one left in the dict.
+    found = {(order.storefront_id, order.external_checkout_id): order for order in orders}
+    return {key: order for key, order in found.items() if key in keys}
 
 
 def report_checkout(
@@ -124,7 +134,7 @@ def report_checkout(
                 storefront=storefront, external_id=external_id, created_at=started,
                 last_activity_at=max(last_activity_at, started), **fields,
             )
-            _settle(checkout, now)
+            _settle(checkout, now, new=True)
             checkout.full_clean(exclude=["storefront", "order"], validate_unique=False, validate_constraints=False)
             try:
                 with transaction.atomic():
@@ -141,16 +151,17 @@ def report_checkout(
             if started_at is not None:
                 checkout.created_at = min(checkout.created_at, started_at)
             checkout.last_activity_at = max(checkout.last_activity_at, last_activity_at)
-            _settle(checkout, now)
+            _settle(checkout, now, new=False)
             checkout.full_clean(exclude=["storefront", "order"], validate_unique=False, validate_constraints=False)
             checkout.save()
     return checkout, created
 
 
-def _settle(checkout: Checkout, now: datetime) -> None:
-    """Recovered if an order already completed it (the order may arrive before the report),
-    else expired if it started longer ago than the expiry age."""
-    order = _completing_order(checkout.storefront_id, checkout.external_id)
+def _settle(checkout: Checkout, now: datetime, *, new: bool) -> None:
+    """A new checkout is recovered if an order already completed it (the order came before the
+    report; a known checkout is marked by the order itself, or by the sweep if the two raced);
+    any checkout is expired once it started longer ago than the expiry age."""
+    order = _completing_order(checkout.storefront_id, checkout.external_id) if new else None
     if order is not None:
         checkout.status, checkout.order, checkout.recovered_at = Status.RECOVERED, order, order.created_at
     elif checkout.created_at <= now - expiry_age():
@@ -192,24 +203,21 @@ def remind_abandoned_checkouts(*, now: datetime | None = None, batch: int = SWEE
     """
     now = now or timezone.now()
     due = Q(status=Status.OPEN, last_activity_at__lte=now - recovery_delay(), created_at__gt=now - expiry_age())
-    completing = Order.objects.filter(
-        storefront_id=OuterRef("storefront_id"), external_checkout_id=OuterRef("external_id")
-    ).order_by("created_at", "id")
     candidates = list(
         Checkout.objects.filter(due)
-        .annotate(completing_order_id=Subquery(completing.values("id")[:1]))
         .order_by("last_activity_at", "id")
-        .values_list("id", "completing_order_id")[:batch]
+        .values_list("id", "storefront_id", "external_id")[:batch]
     )
+    completing = _completing_orders({(storefront_id, external_id) for _, storefront_id, external_id in candidates})
     counts = {"reminded": 0, "recovered": 0, "failed": 0}
-    for checkout_id, order_id in candidates:
+    for checkout_id, storefront_id, external_id in candidates:
         try:
             with transaction.atomic():
                 claimed = Checkout.objects.filter(due, pk=checkout_id)
-                if order_id is not None:
-                    order = Order.objects.only("created_at").get(pk=order_id)
+                order = completing.get((storefront_id, external_id))
+                if order is not None:
                     marked = claimed.update(
-                        status=Status.RECOVERED, order_id=order_id, recovered_at=order.created_at, updated_at=now
+                        status=Status.RECOVERED, order_id=order.pk, recovered_at=order.created_at, updated_at=now
                     )
                     counts["recovered"] += marked
                     continue
