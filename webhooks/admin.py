@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -45,7 +45,7 @@ class EndpointForm(forms.ModelForm):
         label=_("URL"), max_length=500, assume_scheme="https", help_text=_("Where the events are posted (https)."),
     )
     events = forms.MultipleChoiceField(
-        label=_("events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("The events sent to this endpoint."),
     )
 
@@ -298,7 +298,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_redeliver_permission(self, request):
         return request.user.has_perm("webhooks.redeliver_delivery")
 
-    @admin.display(description=_("endpoint"), ordering="endpoint__url")
+    @admin.display(description=pgettext_lazy("webhook", "endpoint"), ordering="endpoint__url")
     def endpoint_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:webhooks_endpoint_change", args=[obj.endpoint_id]),
                            obj.endpoint.url)

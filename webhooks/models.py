@@ -22,12 +22,14 @@ def new_secret() -> str:
 
 
 class Event(models.TextChoices):
-    ORDER_CREATED = "order.created", _("Order created")
-    ORDER_PAID = "order.paid", _("Order paid")
-    ORDER_STATUS_CHANGED = "order.status_changed", _("Order status changed")
-    ORDER_SHIPPED = "order.shipped", _("Order shipped")
-    ORDER_CUSTOM_STATUS_CHANGED = "order.custom_status_changed", _("Order custom status changed")
-    ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
+    ORDER_CREATED = "order.created", pgettext_lazy("webhook event", "Order created")
+    ORDER_PAID = "order.paid", pgettext_lazy("webhook event", "Order paid")
+    ORDER_STATUS_CHANGED = "order.status_changed", pgettext_lazy("webhook event", "Order status changed")
+    ORDER_SHIPPED = "order.shipped", pgettext_lazy("webhook event", "Order shipped")
+    ORDER_CUSTOM_STATUS_CHANGED = (
+        "order.custom_status_changed", pgettext_lazy("webhook event", "Order custom status changed")
+    )
+    ORDER_CANCELLED = "order.cancelled", pgettext_lazy("webhook event", "Order cancelled")
 
 
 def validate_events(value) -> None:
@@ -94,7 +96,8 @@ class Delivery(models.Model):
         FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
 
     endpoint = models.ForeignKey(
-        Endpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint"),
+        Endpoint, on_delete=models.CASCADE, related_name="deliveries",
+        verbose_name=pgettext_lazy("webhook", "endpoint"),
     )
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="webhook_deliveries",

@@ -130,8 +130,8 @@ def test_staff_register_an_endpoint_in_the_admin(staff_client, shop, settings):
 
 
 @pytest.mark.parametrize("language, words", [
-    ("es", ["Envíos recientes", "Reenviar", "Mostrar secreto", "Fallido"]),
-    ("pt-BR", ["Envios recentes", "Reenviar", "Mostrar segredo", "Com falha"]),
+    ("es", ["Envíos recientes", "Reenviar", "Mostrar secreto", "Fallido", "Pedido cancelado"]),
+    ("pt-BR", ["Envios recentes", "Reenviar", "Mostrar segredo", "Com falha", "Pedido cancelado"]),
 ])
 def test_the_endpoint_page_speaks_the_staffs_language(staff_client, failed_delivery, language, words):
     html = staff_client.get(change_url(failed_delivery.hook), HTTP_ACCEPT_LANGUAGE=language).content.decode()
