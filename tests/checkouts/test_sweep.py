@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -197,3 +198,6 @@ def test_sweeps_racing_on_postgresql_send_one_signal_per_checkout(abandoned_sign
     assert errors == []
     assert sorted(abandoned_signals) == sorted(expected)  # each checkout once, none twice
     assert set(Checkout.objects.values_list("status", flat=True)) == {"reminded"}
+    # The outbox and the worker (inline in tests) then send one recovery email per checkout.
+    recovery_emails = [m for m in mail.outbox if "tienda.example.com/checkout/1001/resume" in m.body]
+    assert len(recovery_emails) == len(expected)
