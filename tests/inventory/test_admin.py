@@ -225,3 +225,11 @@ def test_the_stock_admin_speaks_spanish_and_portuguese(staff_client):
     assert "Sobrevendido (bajo cero)" in spanish and "(2 adeudadas)" in spanish
     assert "Importar CSV" in spanish
     assert "Estoque baixo" in portuguese and "(2 devidas)" in portuguese
+
+
+def test_the_widget_says_so_when_nothing_is_low(staff_client):
+    stock("PLENTY", 50, threshold=5)
+
+    page = staff_client.get(reverse("admin:index")).content.decode()
+
+    assert "Every product is above its low-stock alert level." in page
