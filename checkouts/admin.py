@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
@@ -78,13 +78,13 @@ class CheckoutAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("products"))
     def lines_display(self, checkout):
-        rows = format_html("").join(
-            format_html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                line.get("sku", ""), line.get("name", ""), line.get("quantity", ""),
-                money(checkout, line.get("unit_price")),
-            )
-            for line in checkout.lines or []
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (line.get("sku", ""), line.get("name", ""), line.get("quantity", ""),
+                 money(checkout, line.get("unit_price")))
+                for line in checkout.lines or []
+            ),
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
