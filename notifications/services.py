@@ -376,16 +376,31 @@ def _claim_seconds() -> int:
 
 
 def deliver_many(notification_ids) -> dict[str, int]:
-    """deliver() each row in turn (one task for many rows); a row that raises does not stop the rest.
+    """Send many queued rows (one task for a backlog or a transaction's rows), like deliver() each.
 
-    Returns how many reached each status ("None": nothing to do).
+    The rows are claimed together (locked, then marked, in one short transaction, so no other
+    worker claims them meanwhile) and read with one query; then each is sent in turn, and a row
+    that raises does not stop the rest. Returns how many reached each status.
     """
-    reached: dict[str, int] = {}
-    for notification_id in notification_ids:
+    ids = list(notification_ids)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status=Status.QUEUED)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(
+            locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1
+        )
+    reached: dict[str, int] = {"None": len(ids) - len(claimed)} if len(claimed) < len(ids) else {}
+    for notification in _for_delivery().filter(pk__in=claimed).order_by("pk"):
         try:
-            status = deliver(notification_id)
-        except Exception:  # left queued: the sweep enqueues it again
-            logger.exception("Notification %s could not be delivered", notification_id)
+            status = _deliver_claimed(notification)
+        except Exception:  # left claimed: sent again once the claim expires (the sweep enqueues it)
+            logger.exception("Notification %s could not be delivered", notification.pk)
             status = "error"
         reached[str(status)] = reached.get(str(status), 0) + 1
     return reached
@@ -406,9 +421,16 @@ def deliver(notification_id: int) -> str | None:
     )
     if not claimed:
         return None
-    notification = Notification.objects.select_related(
-        "order", "order__carrier", "order__storefront", "checkout", "rule"
-    ).get(pk=notification_id)
+    return _deliver_claimed(_for_delivery().get(pk=notification_id))
+
+
+def _for_delivery():
+    return Notification.objects.select_related("order", "order__carrier", "order__storefront", "checkout", "rule")
+
+
+def _deliver_claimed(notification: Notification) -> str:
+    """Send a row this worker has claimed (status queued, attempts counted); returns the status reached."""
+    notification_id = notification.pk
     if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
         # Earlier attempts never reported back (a worker died while sending).
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))

@@ -1,0 +1,92 @@
+"""Deliveries in batches: one task per transaction's milestone rows or per 50 rows of a backlog, each row
+sent once; templates and switches kept per process but a save seen at once."""
+import pytest
+from django.core import mail
+from django_q.conf import Conf
+from django_q.models import OrmQ
+
+from notifications import services as notifications
+from notifications.models import MessageTemplate, Notification
+from notifications.rendering import forget_cached, render_for_order
+from orders import services
+
+from .helpers import pay, place, ship, subscribe
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """Leave the tasks in the ORM broker instead of running them inline."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.NOTIFICATION_CACHE_SECONDS = 60
+    forget_cached()
+    yield
+    forget_cached()
+
+
+def prepared(staff):
+    order = pay(place(by=staff), by=staff)
+    subscribe(order)
+    services.accept(order, by=staff)
+    return services.start_preparation(order, by=staff)
+
+
+def test_the_rows_of_one_milestone_are_enqueued_as_one_task_after_the_commit(staff, broker, commit):
+    order = prepared(staff)
+    OrmQ.objects.all().delete()
+
+    with commit():
+        ship(order, by=staff)
+
+    rows = Notification.objects.filter(order=order, milestone="shipped", status="queued")
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "push", "sms"]
+    assert OrmQ.objects.count() == 1
+
+
+def test_a_backlog_is_enqueued_fifty_rows_a_task(broker):
+    notifications.enqueue_deliveries(range(1, 121))
+
+    assert OrmQ.objects.count() == 3
+
+
+def test_delivering_a_batch_sends_each_queued_row_once_and_leaves_the_others(staff, credits, sms_outbox):
+    order = prepared(staff)
+    ship(order, by=staff)
+    rows = Notification.objects.filter(order=order, milestone="shipped")
+    email, sms = rows.get(channel="email"), rows.get(channel="sms")
+
+    reached = notifications.deliver_many([email.pk, sms.pk, email.pk, 10**9])
+
+    assert reached == {"sent": 2, "None": 2}
+    assert notifications.deliver_many([email.pk, sms.pk]) == {"None": 2}
+    assert [m.to for m in mail.outbox] == [[order.customer_email]]
+    assert len(sms_outbox) == 1
+    assert set(rows.filter(pk__in=[email.pk, sms.pk]).values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_a_saved_template_is_used_at_once_although_templates_are_kept_per_process(staff, cache_on):
+    order = ship(prepared(staff), by=staff)
+    before = render_for_order(order, milestone="shipped", channel="email", language="es").subject
+
+    MessageTemplate.objects.update_or_create(
+        milestone="shipped", channel="email", language="es",
+        defaults={"subject": "Ya salió {{ order_number }}", "body": "Seguilo con {{ tracking_code }}: {{ tracking_link }}"},
+    )
+
+    after = render_for_order(order, milestone="shipped", channel="email", language="es").subject
+    assert before != after == f"Ya salió {order.number}"
+
+
+def test_a_switch_turned_off_is_obeyed_at_once_although_switches_are_kept_per_process(staff, cache_on):
+    first = prepared(staff)
+    assert Notification.objects.filter(order=first, milestone="preparing", channel="email").exists()
+
+    notifications.update_purchase_experience(by=staff, switches={"preparing": {"email": False}}, fallbacks={})
+
+    second = prepared(staff)
+    assert not Notification.objects.filter(order=second, milestone="preparing", channel="email").exists()
