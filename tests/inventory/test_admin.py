@@ -233,3 +233,29 @@ def test_the_widget_says_so_when_nothing_is_low(staff_client):
     page = staff_client.get(reverse("admin:index")).content.decode()
 
     assert "Every product is above its low-stock alert level." in page
+
+
+def count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_stock_and_movement_lists_cost_the_same_queries_at_any_size(staff_client):
+    movements_url = reverse("admin:inventory_stockmovement_changelist")
+
+    def add(first, count):
+        for n in range(first, first + count):
+            stock(f"SKU-{n:03}", 5)
+            place((f"SKU-{n:03}", 1), by=UserFactory(username=f"shop-{n}"))
+
+    add(0, 3)
+    small = (count_queries(staff_client, LIST_URL), count_queries(staff_client, movements_url))
+    add(3, 20)
+    large = (count_queries(staff_client, LIST_URL), count_queries(staff_client, movements_url))
+
+    assert small == large
