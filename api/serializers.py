@@ -245,6 +245,16 @@ class OrderListFilter(serializers.Serializer):
 
     def to_internal_value(self, data):
         data = data.dict() if hasattr(data, "dict") else dict(data)  # one value per parameter; "" is not "absent"
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            # A misspelt filter (updatedSince, state) must not silently return every order.
+            raise serializers.ValidationError({
+                name or "non_field_errors": [
+                    _("Unknown parameter “%(name)s”; the filters are %(known)s.")
+                    % {"name": name, "known": ", ".join(self.fields)}
+                ]
+                for name in unknown
+            }, code="unknown_parameter")
         value = data.get("updated_since")
         if isinstance(value, str) and " " in value.strip() and "T" in value:
             # A "+03:00" offset sent without URL-encoding arrives as " 03:00".

@@ -100,6 +100,8 @@ def test_the_list_filters_by_updated_since(api):
     ("payment_status=maybe", "payment_status"),
     ("cursor=garbage", "cursor"),
     ("cursor=cD1ub3QtYS1kYXRl", "cursor"),  # base64 of p=not-a-date
+    ("updatedSince=2026-01-01T00:00:00Z", "updatedSince"),  # a misspelt filter never lists every order
+    ("=false", "non_field_errors"),
 ])
 def test_bad_list_filters_answer_400(api, query, field):
     create_orders(api, 1)
