@@ -142,6 +142,13 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
         ]
+        indexes = [
+            # Finding the order that completed a storefront's checkout (checkout recovery).
+            models.Index(
+                fields=["storefront", "external_checkout_id"], condition=~Q(external_checkout_id=""),
+                name="order_checkout_id_idx",
+            ),
+        ]
         permissions = [
             ("accept_order", _("Can accept orders")),
             ("prepare_order", _("Can start preparing orders")),
