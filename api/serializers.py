@@ -396,6 +396,13 @@ class OrderOutput(serializers.Serializer):
     total = MoneyField()
     tracking = TrackingOutput(source="*")
     custom_statuses = CustomStatusesField()
+    checkout_id = serializers.CharField(
+        source="external_checkout_id", help_text=_("The storefront's checkout this order completed, or empty."),
+    )
+    oversold_skus = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("SKUs this order took below zero stock when it was placed (empty when the stock covered it)."),
+    )
     timeline_url = serializers.URLField(source="get_timeline_url", help_text=_("The customer's public timeline page."))
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

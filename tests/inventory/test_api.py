@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from inventory.models import StockItem, StockMovement
-from tests.api.conftest import make_client
+from tests.api.conftest import make_client, order_body
 from tests.inventory.factories import assert_quantities_equal_movements, on_hand, place, stock
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,15 @@ def test_the_routes_are_documented(api):
     assert operations["get"]["operationId"] == "stock_retrieve"
     assert operations["put"]["operationId"] == "stock_set"
     assert {"200", "201", "400", "401"} <= set(operations["put"]["responses"])
+
+
+def test_an_oversold_order_reads_back_its_skus_and_its_checkout_over_the_api(api):
+    stock("TAZA-01", 0)
+    body = order_body(checkout_id="CHK-77")
+    body["lines"][0]["sku"] = "TAZA-01"
+
+    created = api.post("/api/v1/orders/", body, format="json").json()
+    detail = api.get(f"/api/v1/orders/{created['number']}/").json()
+
+    assert created["oversold_skus"] == detail["oversold_skus"] == ["TAZA-01"]
+    assert detail["checkout_id"] == "CHK-77"
