@@ -27,7 +27,9 @@ install-dev: $(VENV)/.installed-dev
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_project
+	$(PY) manage.py seed_demo_stock
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_checkouts
 
 ## Start the web server and the task worker together; Ctrl-C stops both.
 run: setup

@@ -32,6 +32,13 @@ SCENARIOS = [
     ("transfer", "pickup", ["cancel"], False),
     ("online", "carrier", ["accept", "start_preparation", "ship"], True),
 ]
+# Custom statuses the demo gives some orders, by scenario number: (type, code).
+CUSTOM_STATUSES = {
+    5: [("delivery", "in_transit")],
+    8: [("delivery", "delivered"), ("payment", "invoice_issued")],
+    12: [("delivery", "out_for_delivery")],
+    7: [("general", "agreed_with_customer")],
+}
 PRODUCTS = [
     ("REM-001", "Remera de algodón", Decimal("8500.00")),
     ("JEAN-32", "Jean recto azul", Decimal("32000.00")),
@@ -81,3 +88,5 @@ class Command(BaseCommand):
                 services.cancel(order, by=by, reason="El cliente pidió cancelar la compra.")
             else:
                 getattr(services, move)(order, by=by)
+        for status_type, code in CUSTOM_STATUSES.get(index, []):
+            services.set_custom_status(Order.objects.get(pk=order.pk), by=by, status_type=status_type, code=code)
