@@ -30,7 +30,7 @@ from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsR
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.template import TemplateSyntaxError
 from django.utils import timezone, translation
@@ -396,13 +396,18 @@ def deliver_many(notification_ids) -> dict[str, int]:
             locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1
         )
     reached: dict[str, int] = {"None": len(ids) - len(claimed)} if len(claimed) < len(ids) else {}
-    for notification in _for_delivery().filter(pk__in=claimed).order_by("pk"):
-        try:
-            status = _deliver_claimed(notification)
-        except Exception:  # left claimed: sent again once the claim expires (the sweep enqueues it)
-            logger.exception("Notification %s could not be delivered", notification.pk)
-            status = "error"
-        reached[str(status)] = reached.get(str(status), 0) + 1
+    _provider_ids.pending = []
+    try:
+        for notification in _for_delivery().filter(pk__in=claimed).order_by("pk"):
+            try:
+                status = _deliver_claimed(notification)
+            except Exception:  # left claimed: sent again once the claim expires (the sweep enqueues it)
+                logger.exception("Notification %s could not be delivered", notification.pk)
+                status = "error"
+            reached[str(status)] = reached.get(str(status), 0) + 1
+    finally:
+        pending, _provider_ids.pending = _provider_ids.pending, None
+        _write_provider_ids(pending)
     return reached
 
 
@@ -463,6 +468,8 @@ def _deliver_claimed(notification: Notification) -> str:
         logger.exception("Notification %s could not be sent", notification_id)
         return _retry_or_fail(notification, f"{type(error).__name__}: {error}")
     if notification.status == Status.SENT:  # marked in the send's own transaction
+        if provider_id:
+            _keep_provider_id(notification, provider_id)
         return Status.SENT
     return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
 
@@ -485,9 +492,29 @@ def _send_marked(notification: Notification, send) -> str:
         except BaseException:
             notification.status, notification.reason = Status.QUEUED, reason
             raise
-        if provider_id:
-            Notification.objects.filter(pk=notification.pk).update(provider_message_id=provider_id)
     return provider_id
+
+
+_provider_ids = threading.local()
+
+
+def _keep_provider_id(notification: Notification, provider_id: str) -> None:
+    """Record the provider's message id of a row already marked sent: at once, or with the rest of
+    the batch in one statement inside deliver_many() (a worker that dies first loses only the ids)."""
+    notification.provider_message_id = provider_id
+    pending = getattr(_provider_ids, "pending", None)
+    if pending is not None:
+        pending.append((notification.pk, provider_id))
+    else:
+        Notification.objects.filter(pk=notification.pk).update(provider_message_id=provider_id)
+
+
+def _write_provider_ids(pending: list) -> None:
+    if pending:
+        Notification.objects.filter(pk__in=[pk for pk, _id in pending]).update(
+            provider_message_id=Case(*[When(pk=pk, then=Value(pid)) for pk, pid in pending],
+                                     default=F("provider_message_id"))
+        )
 
 
 def _language(notification: Notification) -> str:

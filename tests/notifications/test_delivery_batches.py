@@ -54,7 +54,7 @@ def test_a_backlog_is_enqueued_fifty_rows_a_task(broker):
     assert OrmQ.objects.count() == 3
 
 
-def test_delivering_a_batch_sends_each_queued_row_once_and_leaves_the_others(staff, credits, sms_outbox):
+def test_delivering_a_batch_sends_each_queued_row_once_leaves_the_others_and_keeps_the_provider_ids(staff, credits, sms_outbox):
     order = prepared(staff)
     ship(order, by=staff)
     rows = Notification.objects.filter(order=order, milestone="shipped")
@@ -67,6 +67,9 @@ def test_delivering_a_batch_sends_each_queued_row_once_and_leaves_the_others(sta
     assert [m.to for m in mail.outbox] == [[order.customer_email]]
     assert len(sms_outbox) == 1
     assert set(rows.filter(pk__in=[email.pk, sms.pk]).values_list("status", "attempts")) == {("sent", 1)}
+    # The provider's message ids, written for the whole batch at its end, match what each provider answered.
+    assert rows.get(pk=sms.pk).provider_message_id == sms_outbox[0].provider_message_id
+    assert rows.get(pk=email.pk).provider_message_id == str(mail.outbox[0].anymail_status.message_id)
 
 
 def test_a_saved_template_is_used_at_once_although_templates_are_kept_per_process(staff, cache_on):
