@@ -26,7 +26,7 @@ ALL = ["lifecycle", "queries", "purge", "delivery", "http", "crash", "outage", "
 # The bench process and its workers deliver to in-memory backends, never to the console.
 BACKEND_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
-    "EMAIL_BACKEND": "anymail.backends.test.EmailBackend",
+    "EMAIL_BACKEND": "bench.backends.InMemoryEmailBackend",  # anymail's test backend, keeping no outbox
     "SMS_BACKEND": "notifications.backends.sms.locmem.SmsBackend",
     "PUSH_BACKEND": "notifications.backends.push.locmem.PushBackend",
     "LOG_LEVEL": "WARNING",
