@@ -109,9 +109,12 @@ def record_events(order, events) -> list[Delivery]:
         subscribed = [endpoint for endpoint in endpoints if endpoint.subscribes_to(event_type)]
         if not subscribed:
             continue
-        if order_data is None:
-            order_data = payloads.order_data(order)
-        data = {"order": order_data, **((extra() if callable(extra) else extra) or {})}
+        # Names (custom statuses) in the store's language: the body must not depend on the language
+        # of whoever made the change (a staff member's admin, a storefront's request).
+        with translation.override(settings.LANGUAGE_CODE):
+            if order_data is None:
+                order_data = payloads.order_data(order)
+            data = {"order": order_data, **((extra() if callable(extra) else extra) or {})}
         event_id = uuid.uuid4()
         body = payloads.envelope(event_id=event_id, event_type=event_type, created_at=now, data=data)
         rows.extend(

@@ -3,6 +3,7 @@ import json
 import uuid
 
 import pytest
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
 from orders import services
@@ -150,3 +151,14 @@ def test_setting_the_custom_status_an_order_already_has_sends_nothing(staff, sho
     services.set_custom_status(order, by=staff, status_type="payment", code="invoice_issued")
     services.set_custom_status(order, by=staff, status_type="payment", code="invoice_issued")
     assert Delivery.objects.filter(order=order, event_type="order.custom_status_changed").count() == 1
+
+
+def test_the_body_names_statuses_in_the_stores_language_whoever_made_the_change(staff, shop, hooked, settings):
+    settings.LANGUAGE_CODE = "es"
+    order = place(by=staff, storefront=shop)
+    with translation.override("en"):  # a staff member, or a storefront's request, in English
+        services.set_custom_status(order, by=staff, status_type="delivery", code="out_for_delivery")
+
+    data = body(order, "order.custom_status_changed")["data"]
+    assert data["custom_status"]["to"]["name"] == "En reparto"
+    assert data["order"]["custom_statuses"]["delivery"] == {"code": "out_for_delivery", "name": "En reparto"}
