@@ -227,7 +227,8 @@ class EndpointAdmin(admin.ModelAdmin):
         endpoint = self.get_object(request, unquote(object_id))
         if endpoint is None:
             raise Http404
-        ids = [value for value in request.POST.getlist("delivery") if value.isdigit()]
+        # isascii(): "²" and other Unicode digits pass isdigit() but are no id.
+        ids = [value for value in request.POST.getlist("delivery") if value.isascii() and value.isdigit()]
         result = services.redeliver(Delivery.objects.filter(endpoint=endpoint, pk__in=ids).values_list("pk", flat=True))
         report_redelivery(self, request, result)
         return redirect(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]))

@@ -53,6 +53,15 @@ def test_redeliver_from_the_endpoint_page(staff_client, failed_delivery, django_
     assert [r["headers"]["x-webhook-id"] for r in failed_delivery.stub.requests] == [str(failed_delivery.event_id)] * 2
 
 
+def test_a_tampered_delivery_id_redelivers_nothing_instead_of_failing(staff_client, failed_delivery):
+    # "²" passes str.isdigit() but is not a number the database takes.
+    response = staff_client.post(f"/admin/webhooks/endpoint/{failed_delivery.hook.pk}/redeliver/",
+                                 {"delivery": ["²", "１２"]})
+
+    assert response.status_code == 302
+    assert Delivery.objects.get(pk=failed_delivery.pk).status == "failed"
+
+
 def test_the_delivery_page_has_a_redeliver_button_and_action(staff_client, failed_delivery,
                                                             django_capture_on_commit_callbacks):
     page = staff_client.get(f"/admin/webhooks/delivery/{failed_delivery.pk}/change/").content.decode()
