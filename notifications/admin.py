@@ -283,9 +283,11 @@ def preview_response(model_admin, request, *, template, title, back_url, back_la
     """The preview page of a message (a milestone template or a rule's message) rendered with a real
     order (or, for the checkout recovery message, a real checkout), with the SMS cost."""
     query = (request.GET.get("order") or "").strip()
+    # An id is ASCII digits: "²" and other Unicode digits pass isdigit() but int() refuses them.
+    is_id = query.isascii() and query.isdigit()
     if template.milestone == Milestone.CHECKOUT_RECOVERY:
         subjects = Checkout.objects.order_by("-created_at", "-id")
-        match = Q(external_id=query) | (Q(pk=int(query)) if query.isdigit() else Q(pk__in=[]))
+        match = Q(external_id=query) | (Q(pk=int(query)) if is_id else Q(pk__in=[]))
         subject = subjects.filter(match).first() if query else subjects.first()
         recent = [(c.external_id, f"{c.customer_name} · {c.get_status_display()}") for c in subjects[:20]]
         label = subject.external_id if subject is not None else ""
@@ -295,7 +297,7 @@ def preview_response(model_admin, request, *, template, title, back_url, back_la
         orders = Order.objects.for_list()
         if query:
             match = Q(number__iexact=query)
-            if query.isdigit():
+            if is_id:
                 match |= Q(pk=int(query))
             subject = orders.filter(match).first()
         else:

@@ -185,6 +185,18 @@ def test_the_preview_renders_with_a_real_order_and_shows_the_sms_cost(staff_clie
     assert "or turning on “GSM-7 friendly”" in html
 
 
+@pytest.mark.parametrize("milestone", ["shipped", "checkout_recovery"])
+@pytest.mark.parametrize("query", ["²", "9" * 30])
+def test_the_preview_of_an_odd_number_finds_nothing_rather_than_failing(staff_client, milestone, query):
+    template = MessageTemplate.objects.get(milestone=milestone, channel="email", language="es")
+    url = reverse("admin:notifications_messagetemplate_preview", args=[template.pk])
+
+    # "²" passes str.isdigit() but int() refuses it; 30 nines are no database id.
+    response = staff_client.get(url, {"order": query})
+    assert response.status_code == 200
+    assert response.context["subject"] is None
+
+
 def test_the_admin_index_shows_new_orders_until_marked_as_seen(staff_client, staff):
     order = place(by=staff)
     page = staff_client.get("/admin/").content.decode()
