@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,9 @@ from .report import Filters, StatusOption
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 DEFAULT_FROM, DEFAULT_TO = Status.ACCEPTED.value, Status.SHIPPED.value
+# Days a report may cover: the last day must have a next midnight (9999-12-31 has none) and the
+# first day's midnight must exist in UTC in any time zone.
+DAY_LIMITS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
 class DateInput(forms.DateInput):
@@ -25,8 +29,8 @@ class DateInput(forms.DateInput):
 class ReportForm(forms.Form):
     """The report's filters, read from the query string (bookmarkable, and the CSV link carries them)."""
 
-    start = forms.DateField(label=_("From"), widget=DateInput)
-    end = forms.DateField(label=_("To"), widget=DateInput)
+    start = forms.DateField(label=_("From"), widget=DateInput, validators=DAY_LIMITS)
+    end = forms.DateField(label=_("To"), widget=DateInput, validators=DAY_LIMITS)
     payment_method = forms.MultipleChoiceField(
         label=_("Payment method"), choices=PaymentMethod.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every method."),

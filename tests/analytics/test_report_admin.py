@@ -149,6 +149,19 @@ def test_refused_filters_are_explained_in_sentences_and_draw_nothing(analyst_cli
     assert bad_csv.status_code == 400 and bad_csv.content.decode() == "The first day must not be after the last day."
 
 
+def test_days_far_outside_any_order_are_refused_with_a_sentence(analyst_client):
+    # The last day ends at the next midnight: 9999-12-31 has none (it used to be a server error).
+    far_future = analyst_client.get(REPORT_URL, {"start": "9999-12-25", "end": "9999-12-31"})
+    far_past = analyst_client.get(REPORT_URL, {"start": "0001-01-01", "end": "0001-01-02"})
+    far_future_csv = analyst_client.get(CSV_URL, {"start": "9999-12-25", "end": "9999-12-31"})
+
+    for response in (far_future, far_past):
+        assert response.status_code == 200 and 'id="report-chart"' not in response.content.decode()
+    assert "Ensure this value is less than or equal to" in far_future.content.decode()
+    assert "Ensure this value is greater than or equal to" in far_past.content.decode()
+    assert far_future_csv.status_code == 400
+
+
 def test_page_speaks_spanish_and_portuguese(analyst_client):
     known_orders()
 
