@@ -96,11 +96,13 @@ def _whole_number(value: str, *, row: int, column: str, errors: list[str]) -> in
     if not WHOLE_NUMBER.fullmatch(value):
         errors.append(NOT_A_WHOLE_NUMBER[column] % {"row": row, "value": value[:30]})
         return None
-    number = int(value)
-    if number > MAX_QUANTITY:
-        errors.append(TOO_LARGE[column] % {"row": row, "value": number, "max": f"{MAX_QUANTITY:,}"})
+    # Compared as text first: int() refuses more than 4,300 digits (leading zeros included).
+    digits = value.lstrip("+0") or "0"
+    if len(digits) > len(str(MAX_QUANTITY)) or int(digits) > MAX_QUANTITY:
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        errors.append(TOO_LARGE[column] % {"row": row, "value": shown, "max": f"{MAX_QUANTITY:,}"})
         return None
-    return number
+    return int(digits)
 
 
 def read(text: str) -> ImportFile:
@@ -112,7 +114,16 @@ def read(text: str) -> ImportFile:
     if "\x00" in text:
         result.errors.append(_("This is not a CSV file. Save the spreadsheet as CSV and upload that."))
         return result
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)):
+            rows.append(row)
+    except csv.Error:  # in practice, a cell longer than csv.field_size_limit(): an unpaired quote
+        result.errors.append(
+            _("Row %(row)s cannot be read: a cell runs on for more than %(max)s characters. Check that its "
+              "quotes (\") are paired.") % {"row": len(rows) + 1, "max": f"{csv.field_size_limit():,}"}
+        )
+        return result
     columns: list[str] | None = None  # None: no header, the columns are in COLUMNS' order
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     # A first row naming the sku column and holding no number is a header.

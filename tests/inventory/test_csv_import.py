@@ -127,12 +127,25 @@ def test_spreadsheet_csv_flavours_are_understood(staff_client, content, encoding
     (b"PK\x03\x04\x00\x00binary", "This is not a CSV file. Save the spreadsheet as CSV and upload that."),
     ("A" * 65 + ",Remera,1\n", "Row 1: A SKU has at most 64 characters."),
     ("REM-001,Remera,2000000000\n", "Row 1: the quantity 2000000000 is more than 1,000,000,000."),
+    # Too many digits for int() (it refuses more than 4,300): a sentence, not a server error.
+    ("REM-001,Remera," + "9" * 5000 + "\n", "Row 1: the quantity " + "9" * 29 + "… is more than 1,000,000,000."),
+    # An unpaired quote runs the cell on past the csv module's limit: a sentence, not a server error.
+    ("sku,name,quantity\nREM-001,\"Remera,1\n" + "REM-002,Buzo,1\n" * 10_000,
+     "Row 2 cannot be read: a cell runs on for more than 131,072 characters. Check that its quotes (\") are "
+     "paired."),
 ])
 def test_files_that_cannot_be_imported_say_why(staff_client, content, error):
     response = upload(staff_client, content)
 
     assert error in response.context["errors"]
     assert not StockItem.objects.exists()
+
+
+def test_leading_zeros_past_ints_digit_limit_still_read_as_the_number():
+    imported = imports.read("REM-001,Remera," + "0" * 5000 + "7\n")
+
+    assert imported.errors == []
+    assert imported.lines[0].quantity == 7
 
 
 def test_too_many_rows_are_refused():
