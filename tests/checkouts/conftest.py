@@ -2,12 +2,11 @@ import copy
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from checkouts import signals
-from storefronts.services import create_api_key, create_storefront
+# The storefront API clients of the API tests: `api`, `other_api`, and the throttle counts cleared.
+from tests.api.conftest import _clear_throttle_counts, api, make_client, other_api  # noqa: F401
 
 CHECKOUT_BODY = {
     "checkout_id": "CHK-1001",
@@ -38,38 +37,6 @@ def after_delay(minutes: int = 1):
     from checkouts.services import recovery_delay
 
     return timezone.now() + recovery_delay() + timedelta(minutes=minutes)
-
-
-class StorefrontClient(APIClient):
-    """An API client authenticated as one storefront."""
-
-    def __init__(self, storefront, key):
-        super().__init__()
-        self.storefront, self.key = storefront, key
-        self.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-
-
-def make_client(name: str) -> StorefrontClient:
-    storefront = create_storefront(name=name, platform="tiendanube")
-    _, key = create_api_key(storefront=storefront, name="test")
-    return StorefrontClient(storefront, key)
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(db):
-    return make_client("Tienda Palermo")
-
-
-@pytest.fixture
-def other_api(db):
-    return make_client("Tienda Recoleta")
 
 
 @pytest.fixture

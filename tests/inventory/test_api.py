@@ -1,25 +1,12 @@
 """PUT and GET /api/v1/stock/{sku}/: storefronts set and read a SKU's on-hand quantity."""
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from inventory.models import StockItem, StockMovement
-from tests.api.conftest import make_client, order_body
+from tests.api.conftest import _clear_throttle_counts, api, make_client, order_body  # noqa: F401 (fixtures)
 from tests.inventory.factories import assert_quantities_equal_movements, on_hand, place, stock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(db):
-    return make_client("Tienda Palermo")
 
 
 def url(sku: str) -> str:

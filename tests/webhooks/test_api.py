@@ -1,9 +1,8 @@
 """`/api/v1/webhooks/`: a storefront registers, reads, changes and deletes only its own endpoints."""
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-from tests.api.conftest import make_client
+from tests.api.conftest import _clear_throttle_counts, api, other_api  # noqa: F401 (fixtures)
 from webhooks.models import Endpoint
 
 from .helpers import endpoint
@@ -11,23 +10,6 @@ from .helpers import endpoint
 pytestmark = pytest.mark.django_db
 
 URL = "https://hooks.example.com/orders"
-
-
-@pytest.fixture(autouse=True)
-def _clear_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(db):
-    return make_client("Tienda Palermo")
-
-
-@pytest.fixture
-def other_api(db):
-    return make_client("Tienda Recoleta")
 
 
 def create(api, **body):
