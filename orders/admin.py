@@ -33,6 +33,7 @@ from .models import (
     OrderEvent,
     OrderLine,
     Payment,
+    Status,
 )
 from .services import CustomStatusNotFound, TransitionNotAllowed
 
@@ -129,6 +130,10 @@ class OrderEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor__storefront")
 
 
+# A cancelled order gave its units back to the stock: it owes nothing, staff have nothing to act on.
+STILL_OVERSOLD = ~Q(oversold_skus=[]) & ~Q(status=Status.CANCELLED)
+
+
 class OversoldFilter(admin.SimpleListFilter):
     """Orders that took a tracked SKU below zero (the inventory app writes `oversold_skus`)."""
 
@@ -140,9 +145,9 @@ class OversoldFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(oversold_skus=[])
+            return queryset.filter(STILL_OVERSOLD)
         if self.value() == "no":
-            return queryset.filter(oversold_skus=[])
+            return queryset.exclude(STILL_OVERSOLD)
         return queryset
 
 
@@ -200,7 +205,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("oversold"))
     def oversold_display(self, order):
-        if not order.oversold_skus:
+        if not order.oversold_skus or order.status == Status.CANCELLED:
             return ""
         return format_html(
             '<span title="{}">⚠ {}</span>', gettext("Sold without stock: check these SKUs before preparing."),

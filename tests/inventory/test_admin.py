@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from inventory.models import StockItem, StockMovement
 from tests.factories import UserFactory
-from tests.inventory.factories import assert_quantities_equal_movements, on_hand, place, stock
+from tests.inventory.factories import assert_quantities_equal_movements, cancel, on_hand, place, stock
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +188,23 @@ def test_the_order_page_warns_about_the_oversold_skus(staff_client):
     assert 'id="oversold-warning"' in page
     assert "GOR-002, REM-001" in page
     assert 'id="oversold-warning"' not in other
+
+
+def test_a_cancelled_oversold_order_is_no_longer_flagged_for_staff_to_act(staff_client):
+    stock("REM-001", 0)
+    oversold = place(("REM-001", 1))
+    cancel(oversold)  # its unit went back to the stock: nothing is owed any more
+
+    page = staff_client.get(ORDERS_URL).content.decode()
+    only_oversold = staff_client.get(ORDERS_URL, {"oversold": "yes"}).context["cl"].result_list
+    not_oversold = staff_client.get(ORDERS_URL, {"oversold": "no"}).context["cl"].result_list
+    order_page = staff_client.get(reverse("admin:orders_order_change", args=[oversold.pk])).content.decode()
+
+    assert on_hand("REM-001") == 0
+    assert "⚠ REM-001" not in page
+    assert list(only_oversold) == []
+    assert [order.number for order in not_oversold] == [oversold.number]
+    assert 'id="oversold-warning"' not in order_page
 
 
 # --- the admin index widget --------------------------------------------------------------------
