@@ -1,32 +1,13 @@
 """A real `manage.py qcluster` process (ORM broker on PostgreSQL) delivers the queued notifications."""
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from notifications.models import Notification
+from tests.utils import qcluster_process, requires_postgres_worker
 
 from .helpers import pay, place, subscribe
-
-BASE_DIR = Path(settings.BASE_DIR)
-
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="starts a qcluster process on the PostgreSQL test database; set DATABASE_URL=postgres://... "
-    "(or run `bash .ci/run`) to run it",
-)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -40,42 +21,11 @@ def enqueue_to_the_broker(monkeypatch):
 @pytest.fixture
 def qcluster(tmp_path):
     """Start `manage.py qcluster` against the test database; stop it (and its workers) afterwards."""
-    log = open(tmp_path / "qcluster.log", "w+")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
-        "Q_WORKERS": "1",
-        "Q_POLL": "0.1",
-        "Q_REDIS_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "SMS_BACKEND": "notifications.backends.sms.console.SmsBackend",
-        "PUSH_BACKEND": "notifications.backends.push.console.PushBackend",
-        "SITE_URL": settings.SITE_URL,
-        "LOG_LEVEL": "INFO",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    yield process, log
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # the cluster's graceful stop
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-    # Whatever the graceful stop left (it can hang in django-q2), end the process group the test started.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=5)
-    log.close()
+    with qcluster_process(tmp_path / "qcluster.log", SITE_URL=settings.SITE_URL) as started:
+        yield started
 
 
-@requires_postgres
+@requires_postgres_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_qcluster_process_delivers_the_queued_notifications(staff, enqueue_to_the_broker, qcluster):
     from django_q.models import OrmQ

@@ -1,32 +1,18 @@
 """Deliveries through the task queue: django-q2's sync cluster in the test settings, a real
 `qcluster` process on PostgreSQL, two workers racing for one row, the periodic schedules."""
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django_q.models import Schedule, Success
 
 from tests.api.conftest import ORDER_BODY, make_client
-from tests.utils import requires_postgres
+from tests.utils import qcluster_process, requires_postgres, requires_postgres_worker
 from webhooks import schedules, services
 from webhooks.models import Delivery
 
 from .helpers import endpoint, place, verify_signature
-
-BASE_DIR = Path(django_settings.BASE_DIR)
-
-requires_postgres_worker = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="starts a qcluster process on the PostgreSQL test database; set DATABASE_URL=postgres://... "
-    "(or run `bash .ci/run`) to run it",
-)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,50 +69,15 @@ def test_two_workers_running_the_same_delivery_at_once_post_it_once(receiver, sh
 # --- a real worker process -------------------------------------------------------------------
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def qcluster(tmp_path, monkeypatch):
     """Deliveries go to the ORM broker; `manage.py qcluster` on the test database works them."""
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)
-    log = open(tmp_path / "qcluster.log", "w+")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "SECRET_KEY": django_settings.SECRET_KEY,  # task packages are signed with it
-        "Q_WORKERS": "1",
-        "Q_POLL": "0.1",
-        "Q_REDIS_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "SMS_BACKEND": "notifications.backends.sms.console.SmsBackend",
-        "PUSH_BACKEND": "notifications.backends.push.console.PushBackend",
-        "WEBHOOK_ALLOW_LOCAL_URLS": "true",  # the receiver is on 127.0.0.1
-        "LOG_LEVEL": "INFO",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    yield process, log
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # whatever the graceful stop left, in the group we started
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=5)
-    log.close()
+    # The receiver is on 127.0.0.1.
+    with qcluster_process(tmp_path / "qcluster.log", WEBHOOK_ALLOW_LOCAL_URLS="true") as started:
+        yield started
 
 
 @requires_postgres_worker
