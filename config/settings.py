@@ -194,6 +194,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", def
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=300)
 # How long a worker holds a claimed row before another may send it; longer than any backend's timeout.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
+# A delivery task sending a batch stops after this long and hands the rest to a new task; keep it
+# well below Q_CLUSTER's timeout (60 s) and half the claim.
+NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=30)
 # How long a process keeps the message templates and milestone switches it read (0: not kept).
 NOTIFICATION_CACHE_SECONDS = env.int("NOTIFICATION_CACHE_SECONDS", default=10)
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.console.SmsBackend")

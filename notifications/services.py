@@ -21,6 +21,7 @@ import hashlib
 import logging
 import smtplib
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
@@ -396,9 +397,16 @@ def deliver_many(notification_ids) -> dict[str, int]:
             locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1
         )
     reached: dict[str, int] = {"None": len(ids) - len(claimed)} if len(claimed) < len(ids) else {}
+    # Stop well before the task's timeout and the rows' claim run out (a slow provider): the rest
+    # is released and handed to a new task, never left to a second worker while this one sends.
+    deadline = time.monotonic() + min(settings.NOTIFICATION_BATCH_SECONDS, _claim_seconds() / 2)
     _provider_ids.pending = []
     try:
-        for notification in _for_delivery().filter(pk__in=claimed).order_by("pk"):
+        rows = list(_for_delivery().filter(pk__in=claimed).order_by("pk"))
+        for index, notification in enumerate(rows):
+            if index and time.monotonic() > deadline:  # at least one row per task: always progress
+                reached["deferred"] = _hand_over([row.pk for row in rows[index:]])
+                break
             try:
                 status = _deliver_claimed(notification)
             except Exception:  # left claimed: sent again once the claim expires (the sweep enqueues it)
@@ -409,6 +417,15 @@ def deliver_many(notification_ids) -> dict[str, int]:
         pending, _provider_ids.pending = _provider_ids.pending, None
         _write_provider_ids(pending)
     return reached
+
+
+def _hand_over(notification_ids: list[int]) -> int:
+    """Release rows this worker claimed but did not send (the attempt is not spent); enqueue them anew."""
+    Notification.objects.filter(pk__in=notification_ids, status=Status.QUEUED).update(
+        locked_until=None, attempts=F("attempts") - 1
+    )
+    enqueue_deliveries(notification_ids)
+    return len(notification_ids)
 
 
 def deliver(notification_id: int) -> str | None:

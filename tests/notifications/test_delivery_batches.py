@@ -93,3 +93,20 @@ def test_a_switch_turned_off_is_obeyed_at_once_although_switches_are_kept_per_pr
 
     second = prepared(staff)
     assert not Notification.objects.filter(order=second, milestone="preparing", channel="email").exists()
+
+
+def test_a_batch_that_runs_out_of_time_hands_the_unsent_rows_to_a_new_task_unclaimed(staff, credits, broker, settings):
+    settings.NOTIFICATION_BATCH_SECONDS = 0  # a provider so slow that the time is up after the first row
+    order = prepared(staff)
+    ship(order, by=staff)
+    rows = Notification.objects.filter(order=order, milestone="shipped").order_by("pk")
+    OrmQ.objects.all().delete()
+
+    reached = notifications.deliver_many(list(rows.values_list("pk", flat=True)))
+
+    assert reached == {"sent": 1, "deferred": 2}
+    first, *rest = rows
+    assert (first.status, first.attempts) == ("sent", 1)
+    # The others are free for the new task (no claim held, no attempt spent), not for a second worker later.
+    assert {(row.status, row.attempts, row.locked_until) for row in rest} == {("queued", 0, None)}
+    assert OrmQ.objects.count() == 1
