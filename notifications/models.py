@@ -591,3 +591,23 @@ class RuleMessage(MessageText):
     def milestone(self) -> str:
         # No built-in milestone: nothing the text must carry beyond what the staff write.
         return ""
+
+
+class RuleFiring(models.Model):
+    """That a rule fired for an order on a channel: kept after the log rows are purged, so an order
+    that makes the same change again weeks later still gets the rule's message only once."""
+
+    rule = models.ForeignKey(NotificationRule, on_delete=models.CASCADE, related_name="firings", verbose_name=_("rule"))
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+", verbose_name=_("order"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    fired_at = models.DateTimeField(_("fired at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rule firing")
+        verbose_name_plural = _("rule firings")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "order", "channel"], name="rule_fires_once_per_order_and_channel"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule_id} {self.order_id} {self.channel}"

@@ -54,6 +54,7 @@ from .models import (
     Notification,
     NotificationRule,
     PurchaseExperienceChange,
+    RuleFiring,
     RuleStatusType,
 )
 from .rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
@@ -322,6 +323,10 @@ def record_rules(
 
 
 def _record_rule(order, rule: NotificationRule, *, notify_customer: bool):
+    # The lasting record comes first: the log rows go after 5 days, the promise of "once" does not.
+    _firing, first = RuleFiring.objects.get_or_create(rule=rule, order=order, channel=rule.channel)
+    if not first:
+        return None, False
     recipient, skip_reason = customer_address(order, rule.channel)
     if not notify_customer:
         skip_reason = _text(NOT_NOTIFIED)

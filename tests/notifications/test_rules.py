@@ -156,6 +156,22 @@ def test_a_repeated_change_sends_a_rule_once(staff, commit):
     assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 1
 
 
+def test_a_rule_still_sends_once_when_the_change_comes_again_after_its_log_row_was_purged(staff, commit):
+    rule = NotificationRuleFactory(custom=OUT_FOR_DELIVERY)
+    order = OrderFactory(customer_email="ana@example.com")
+    with commit():
+        set_delivery(order, "out_for_delivery", by=staff)
+        set_delivery(order, "delivery_failed", by=staff)
+    Notification.objects.filter(rule=rule).update(created_at=timezone.now() - timedelta(days=10))
+    assert purge_log() == 1
+
+    with commit():
+        set_delivery(order, "out_for_delivery", by=staff)  # weeks later, the carrier tries again
+
+    assert not rule_rows(rule).exists()
+    assert len([m for m in mail.outbox if m.to == ["ana@example.com"]]) == 1
+
+
 def test_a_repeated_signal_writes_one_rule_row(staff, commit):
     rule = NotificationRuleFactory(to_status="preparing")
     order = accepted_order(staff)
