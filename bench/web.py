@@ -22,7 +22,7 @@ from .report import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-STEPS = {"full": [50, 100, 150, 200, 300, 400, 600, 800], "smoke": [20, 50]}
+STEPS = {"full": [10, 25, 50, 100, 150, 200, 300, 400, 600, 800], "smoke": [10, 20]}
 
 
 def _free_port() -> int:
