@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .common import percentile
 
@@ -76,7 +76,7 @@ async def _run(host, port, make: Callable[[int], Request], rate, seconds, max_in
         in_flight += 1
         try:
             status = await _one(host, port, make(i), timeout)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+        except (OSError, TimeoutError, ValueError, IndexError):
             errors += 1
             return
         finally:
@@ -113,7 +113,7 @@ def wait_until_up(host: str, port: int, path: str, *, timeout: float = 30) -> No
         try:
             if asyncio.run(_one(host, port, Request("GET", path), 5)) < 500:
                 return
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+        except (OSError, TimeoutError, ValueError, IndexError):
             pass
         time.sleep(0.2)
     raise RuntimeError(f"nothing answered on {host}:{port}{path}")

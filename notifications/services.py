@@ -43,7 +43,6 @@ from orders.models import Status as OrderStatus
 from .backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
 from .backends import get_push_backend, get_sms_backend
 from .defaults import DEFAULT_SWITCHES, MILESTONE_CHANNELS
-from .rendering import cached
 from .models import (
     RULE,
     Channel,
@@ -57,7 +56,7 @@ from .models import (
     RuleFiring,
     RuleStatusType,
 )
-from .rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
+from .rendering import TemplateMissing, cached, render_for_checkout, render_for_order, render_for_rule
 
 logger = logging.getLogger(__name__)
 
