@@ -12,8 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three_per_minute(settings):
+def three_per_minute(settings, monkeypatch):
     settings.PUBLIC_PAGE_RATE_LIMIT = "3/min"
+    # The windows are fixed minutes: hold the clock mid-minute, or a test that runs across the turn
+    # of a minute counts its requests in two windows.
+    monkeypatch.setattr("timeline.ratelimit._clock", lambda: 1_800_000_030.0)
 
 
 def _requests(order):
