@@ -41,9 +41,10 @@ def _start_gunicorn(port: int, log) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
     }
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    return subprocess.Popen([gunicorn, "config.wsgi:application", "--workers", "2", "--bind", f"{HOST}:{port}",
-                             "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    # The product's own gunicorn settings (config/gunicorn.conf.py), with 2 workers and no access log.
+    return subprocess.Popen([gunicorn, "config.wsgi:application", "-c", "config/gunicorn.conf.py", "--workers", "2",
+                             "--bind", f"{HOST}:{port}", "--log-level", "warning", "--access-logfile", "/dev/null"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _stop(process: subprocess.Popen) -> None:

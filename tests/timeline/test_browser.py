@@ -115,7 +115,10 @@ def test_customer_follows_a_shipped_order_on_a_phone_and_tracks_the_package(
     assert track.is_visible()
     assert track.get_attribute("href") == reverse("timeline:track", args=[order.public_token])
     page.get_by_role("button", name="Copiar").click()
-    assert page.locator("#copy-status").inner_text() == "Código de seguimiento copiado"
+    # The page says so once the clipboard has taken it (asynchronously): wait for the words.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#copy-status")).to_have_text("Código de seguimiento copiado")
     # The browser supports web push and the service worker registered: the opt-in is offered.
     notify = page.get_by_role("button", name="Avisarme en este dispositivo")
     notify.wait_for(state="visible")
