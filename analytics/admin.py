@@ -19,6 +19,8 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
 
+from config.admin import ReadOnlyAdmin
+
 from . import report
 from .chart import Series, line_chart, style
 from .forms import ReportForm
@@ -58,18 +60,9 @@ def csv_seconds(value: float | None) -> str:
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(VIEW_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import ReadOnlyAdmin
+
 from . import services
 from .forms import AdjustmentForm, TierForm, TopUpForm
 from .models import LedgerEntry, ServiceTier
@@ -79,7 +81,7 @@ def ledger_csv_response(queryset) -> StreamingHttpResponse:
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Append-only: no row is added, changed or deleted through the admin."""
 
     change_list_template = "admin/billing/ledgerentry/change_list.html"
@@ -98,15 +100,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "created_by", "reason", "reference", "operation",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("credits"), ordering="amount")
     def signed_amount(self, entry):

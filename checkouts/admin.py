@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import ReadOnlyAdmin
 from orders.admin_views import money
 from storefronts.models import Storefront
 
@@ -23,8 +24,9 @@ def _datetime(value) -> str:
     return date_format(localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
 
 
+# Read-only: the storefront reports checkouts and orders recover them.
 @admin.register(Checkout)
-class CheckoutAdmin(admin.ModelAdmin):
+class CheckoutAdmin(ReadOnlyAdmin):
     list_display = [
         "external_id", "started_display", "customer_name", "customer_email", "total_display", "status",
         "reminded_display", "recovered_by", "storefront",
@@ -41,16 +43,6 @@ class CheckoutAdmin(admin.ModelAdmin):
         (_("Cart"), {"fields": ["lines_display", "total_display", "resume_link"]}),
         (_("Dates"), {"fields": ["created_at", "last_activity_at", "reminded_at", "recovered_at", "updated_at"]}),
     ]
-
-    # Read-only: the storefront reports checkouts and orders recover them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("started at"), ordering="created_at")
     def started_display(self, checkout):

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import ReadOnlyAdmin
 from orders.admin_views import person_label
 
 from . import imports, services
@@ -260,17 +261,6 @@ class ImportForm(forms.Form):
         if upload.size > imports.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB; split it into smaller files."))
         return upload
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockMovement)

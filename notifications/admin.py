@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from checkouts.models import Checkout
+from config.admin import ReadOnlyAdmin
 from orders.models import Language, Order
 from storefronts.models import Storefront
 
@@ -47,17 +48,6 @@ def _fields_list(fields: dict) -> str:
         "", "<li><code>{{{{ {} }}}}</code> {}</li>", ((name, label) for name, label in fields.items())
     )
     return format_html("<ul style='margin-left:0'>{}</ul>", items)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
