@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +15,7 @@ class NotificationsConfig(AppConfig):
         from orders import signals as order_signals
 
         from . import receivers
+        from .models import NotificationRule
         from .schedules import on_post_migrate
 
         order_signals.order_placed.connect(
@@ -34,3 +35,7 @@ class NotificationsConfig(AppConfig):
         )
         tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="notifications.register_schedules")
+        m2m_changed.connect(
+            receivers.on_rule_carriers_changed, sender=NotificationRule.carriers.through,
+            dispatch_uid="notifications.on_rule_carriers_changed",
+        )

@@ -1,9 +1,11 @@
+from __future__ import annotations
+
 import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,53 @@ class Channel(models.TextChoices):
 class NotificationQuerySet(models.QuerySet):
     def for_log(self):
         return self.select_related("order", "checkout", "rule")
+
+    def insert_new(self, rows: list[Notification]) -> list[Notification]:
+        """Insert the rows that no row in the table already stands for, in one statement.
+
+        `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a row whose (order, milestone, channel),
+        (order, rule, channel) or (checkout, milestone, channel) is taken, by a committed row or
+        by a transaction still running (which it waits for), is left out. Returns the rows
+        inserted, with their ids and timestamps set; the others are not touched. This is the
+        outbox's "exactly once" write: one round trip for all of a milestone's channels, where
+        get_or_create took four per channel (SELECT, SAVEPOINT, INSERT, RELEASE).
+        """
+        unique = {}
+        for row in rows:  # one statement must not hold two rows for one key
+            unique.setdefault(_outbox_key(row.order_id, row.checkout_id, row.milestone, row.rule_id, row.channel), row)
+        rows = list(unique.values())
+        if not rows:
+            return []
+        meta = self.model._meta
+        connection = connections[self.db]
+        qn = connection.ops.quote_name
+        fields = [field for field in meta.concrete_fields if not field.primary_key]
+        params = []
+        for row in rows:
+            for field in fields:
+                params.append(field.get_db_prep_save(field.pre_save(row, True), connection))
+        values = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        key_columns = ["order_id", "checkout_id", "milestone", "rule_id", "channel"]
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES {', '.join([values] * len(rows))} ON CONFLICT DO NOTHING "
+            f"RETURNING {qn(meta.pk.column)}, {', '.join(qn(c) for c in key_columns)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            returned = cursor.fetchall()
+        inserted = []
+        for pk, *key in returned:
+            row = unique[_outbox_key(*key)]
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = self.db
+            inserted.append(row)
+        return inserted
+
+
+def _outbox_key(order_id, checkout_id, milestone, rule_id, channel) -> tuple:
+    return (order_id, checkout_id, milestone, rule_id, channel)
 
 
 class Notification(models.Model):
@@ -379,19 +428,6 @@ class NotificationRuleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def for_core_change(self, from_status: str | None, to_status: str):
-        """Active rules whose trigger is this change of the order's status (from None: a new order)."""
-        return self.active().filter(status_type=RuleStatusType.ORDER, to_status=to_status).filter(
-            Q(from_status="") | Q(from_status=from_status or "")
-        )
-
-    def for_custom_change(self, status_type: str, from_status, to_status):
-        """Active rules whose trigger is this change of a custom status (CustomStatus objects)."""
-        from_match = Q(from_custom_status__isnull=True)
-        if from_status is not None:
-            from_match |= Q(from_custom_status=from_status)
-        return self.active().filter(status_type=status_type, to_custom_status=to_status).filter(from_match)
-
 
 class NotificationRule(models.Model):
     """A message staff set up for a status change: "when the delivery status becomes Out for
@@ -477,6 +513,19 @@ class NotificationRule(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .rendering import forget_cached
+
+        forget_cached()  # the outbox writers keep the active rules per process
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .rendering import forget_cached
+
+        forget_cached()
+        return result
+
     # --- the trigger ---
 
     @property
@@ -490,6 +539,22 @@ class NotificationRule(models.Model):
             return str(OrderStatus(code).label) if code else str(_("any status"))
         status = self.from_custom_status if which == "from" else self.to_custom_status
         return status.label if status is not None else str(_("any status"))
+
+    def fires_on(self, status_type: str, from_status, to_status) -> bool:
+        """Whether this change is the rule's trigger (activity and filters aside).
+
+        status_type "order": the order's status codes (from None: a new order); a custom type:
+        CustomStatus objects (from None: the order had none of that type).
+        """
+        if status_type != self.status_type:
+            return False
+        if self.is_core:
+            return self.to_status == to_status and self.from_status in ("", from_status or "")
+        return (
+            to_status is not None and self.to_custom_status_id == to_status.pk
+            and (self.from_custom_status_id is None
+                 or (from_status is not None and self.from_custom_status_id == from_status.pk))
+        )
 
     @property
     def trigger_label(self) -> str:

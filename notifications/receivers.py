@@ -54,3 +54,10 @@ def on_checkout_abandoned(sender, checkout, **kwargs):
 
 def on_email_tracking(sender, event, esp_name="", **kwargs):
     services.apply_tracking_event(event, esp_name=esp_name)
+
+
+def on_rule_carriers_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        from .rendering import forget_cached
+
+        forget_cached()  # the active rules are kept per process, with their carriers

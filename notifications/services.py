@@ -2,8 +2,10 @@
 
 The flow (see DESIGN.md):
 1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
-   one `Notification` row per enabled channel (the outbox), then `transaction.on_commit`
-   enqueues `notifications.tasks.deliver_notification(id)`. A rolled-back change leaves nothing.
+   one `Notification` row per enabled channel (the outbox, one INSERT ... ON CONFLICT DO
+   NOTHING), and one delivery task for the transaction's rows, enqueued so that it runs only
+   after the commit (with the ORM broker, written in the same transaction; with others, on
+   commit). A rolled-back change leaves nothing.
    Staff-made notification rules (`record_rules()`) and the checkout recovery message
    (`record_checkout_recovery()`) write rows to the same outbox, delivered the same way.
 2. The worker calls `deliver()`: it claims the row (a conditional UPDATE on `status=queued`
@@ -24,13 +26,13 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 import phonenumbers
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.template import TemplateSyntaxError
@@ -54,7 +56,6 @@ from .models import (
     NotificationRule,
     PurchaseExperienceChange,
     RuleFiring,
-    RuleStatusType,
 )
 from .rendering import TemplateMissing, cached, render_for_checkout, render_for_order, render_for_rule
 
@@ -117,6 +118,14 @@ def milestone_setting(milestone: str) -> MilestoneSetting:
     )[0])
 
 
+def active_rules() -> list[NotificationRule]:
+    """The active notification rules with their carriers (read once per NOTIFICATION_CACHE_SECONDS
+    per process, like the switches: every status change looks at them). Do not change them."""
+    return cached(("active_rules",), lambda: list(
+        NotificationRule.objects.active().prefetch_related("carriers")
+    ))
+
+
 def all_milestone_settings() -> list[MilestoneSetting]:
     existing = {s.milestone: s for s in MilestoneSetting.objects.all()}
     return [existing.get(m) or milestone_setting(m) for m in Milestone.values]
@@ -170,10 +179,6 @@ def platform_sends_email(order, milestone: str) -> bool:
 # --- the outbox -----------------------------------------------------------------------------
 
 
-def enqueue_delivery(notification_id: int) -> None:
-    enqueue_deliveries([notification_id])
-
-
 def enqueue_deliveries(notification_ids) -> None:
     """One delivery task per DELIVERY_BATCH rows; the task sends them in turn.
 
@@ -197,12 +202,35 @@ def enqueue_deliveries(notification_ids) -> None:
 _collecting = threading.local()
 
 
+def _broker_shares_transaction() -> bool:
+    """Whether django-q2's broker is the ORM broker on this database, outside sync mode."""
+    from django_q.conf import Conf
+
+    return (
+        Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
+        and not (Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict))
+    )
+
+
+def _enqueue_after_commit(notification_ids: list[int]) -> None:
+    """Enqueue the delivery of rows written in the current transaction, to run once it commits.
+
+    With the ORM broker the task row is written in the same transaction: it commits, or rolls
+    back, with the outbox rows (one commit instead of two, and no window in which the rows are
+    committed but their task is not yet). Other brokers are written to after the commit;
+    `robust`: a broker that is down must not break the staff's request (the sweep re-enqueues).
+    """
+    if transaction.get_connection().in_atomic_block and _broker_shares_transaction():
+        enqueue_deliveries(notification_ids)
+    else:
+        transaction.on_commit(partial(enqueue_deliveries, notification_ids), robust=True)
+
+
 def _enqueue_on_commit(notification_id: int) -> None:
     if getattr(_collecting, "ids", None) is not None:
         _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
         return
-    # robust: a broker that is down must not break the staff's request; the sweep re-enqueues.
-    transaction.on_commit(partial(enqueue_delivery, notification_id), robust=True)
+    _enqueue_after_commit([notification_id])
 
 
 @contextmanager
@@ -219,13 +247,15 @@ def one_task():
     finally:
         _collecting.ids = None
     if ids:
-        transaction.on_commit(partial(enqueue_deliveries, ids), robust=True)
+        _enqueue_after_commit(ids)
 
 
-def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "", checkout=None):
-    """Write one outbox row unless (order or checkout, milestone, channel) already has one.
+def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
+                checkout=None) -> Notification:
+    """The outbox row (not saved) telling the order's (or checkout's) customer of a milestone on a channel.
 
-    Returns (row, created). A checkout's row (checkout recovery) has no order.
+    Queued when the channel can reach the customer; otherwise skipped, with the reason. A
+    checkout's row (checkout recovery) has no order.
     """
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
@@ -242,49 +272,53 @@ def _record(order, milestone: str, channel: str, *, notify_customer: bool, fallb
             skip_reason = _text(NOT_NOTIFIED)
         elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
             skip_reason = _text(SENT_BY_PLATFORM)
-    now = timezone.now()
-    defaults = {
-        "recipient": recipient,
-        "status": Status.SKIPPED if skip_reason else Status.QUEUED,
-        "reason": skip_reason or "",
-        "fallback_for": fallback_for,
-        "next_attempt_at": None if skip_reason else now,
-    }
-    target = {"checkout": checkout} if checkout is not None else {"order": order}
-    notification, created = Notification.objects.get_or_create(
-        **target, milestone=milestone, channel=channel, defaults=defaults
+    return Notification(
+        order=order, checkout=checkout, milestone=milestone, channel=channel, recipient=recipient,
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        fallback_for=fallback_for, next_attempt_at=None if skip_reason else timezone.now(),
     )
-    if created and notification.status == Status.QUEUED:
-        _enqueue_on_commit(notification.pk)
-    return notification, created
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows not written before (one statement) and enqueue the queued ones; returns those inserted."""
+    inserted = Notification.objects.insert_new(rows)
+    for row in inserted:
+        if row.status != Status.QUEUED:
+            continue
+        if row.rule_id and row.rule.delay_minutes:
+            # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
+            schedule_retry(row.pk, row.next_attempt_at, attempt=1)
+        else:
+            _enqueue_on_commit(row.pk)
+    return inserted
 
 
 @one_task()
 def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
     """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
 
-    One row per enabled channel; a row already written for (order, milestone, channel) is left
-    alone, so a repeated signal never sends twice. Channels that cannot reach the customer are
-    logged as skipped and the milestone's fallback channel, if any, is tried instead.
+    One row per enabled channel, in one statement; a row already written for (order, milestone,
+    channel) is left alone, so a repeated signal never sends twice. Channels that cannot reach
+    the customer are logged as skipped and the milestone's fallback channel, if any, is tried
+    instead.
     """
     setting = milestone_setting(milestone)
     allowed = MILESTONE_CHANNELS.get(milestone, ())
-    rows = []
-    unreachable = []
-    for channel in setting.enabled_channels:
-        if channel not in allowed:
-            continue
-        notification, created = _record(
-            order, milestone, channel, notify_customer=notify_customer, checkout=checkout
+    rows = _write([
+        _outbox_row(order, milestone, channel, notify_customer=notify_customer, checkout=checkout)
+        for channel in setting.enabled_channels
+        if channel in allowed
+    ])
+    unreachable = _unreachable_texts()
+    fallbacks = [
+        fallback for fallback in (
+            _fallback_row(row, setting) for row in rows
+            if row.status == Status.SKIPPED and row.reason in unreachable
         )
-        if created:
-            rows.append(notification)
-            if notification.status == Status.SKIPPED and notification.reason in _unreachable_texts():
-                unreachable.append(notification)
-    for notification in unreachable:
-        fallback = _fallback(notification, setting)
-        if fallback is not None:
-            rows.append(fallback)
+        if fallback is not None
+    ]
+    if fallbacks:
+        rows += _write(fallbacks)
     return rows
 
 
@@ -307,14 +341,9 @@ def record_rules(
     One row per (order, rule, channel), ever: a repeated change never sends twice. Rules have no
     fallback channel.
     """
-    rules = NotificationRule.objects.prefetch_related("carriers")
-    if status_type == RuleStatusType.ORDER:
-        rules = rules.for_core_change(from_status, to_status)
-    else:
-        rules = rules.for_custom_change(status_type, from_status, to_status)
     rows = []
-    for rule in rules:
-        if rule.matches(order):
+    for rule in active_rules():
+        if rule.fires_on(status_type, from_status, to_status) and rule.matches(order):
             notification, created = _record_rule(order, rule, notify_customer=notify_customer)
             if created:
                 rows.append(notification)
@@ -330,31 +359,27 @@ def _record_rule(order, rule: NotificationRule, *, notify_customer: bool):
     if not notify_customer:
         skip_reason = _text(NOT_NOTIFIED)
     due = timezone.now() + timedelta(minutes=rule.delay_minutes)
-    defaults = {
-        "milestone": RULE,
-        "recipient": recipient,
-        "status": Status.SKIPPED if skip_reason else Status.QUEUED,
-        "reason": skip_reason or "",
-        "next_attempt_at": None if skip_reason else due,
-    }
-    notification, created = Notification.objects.get_or_create(
-        order=order, rule=rule, channel=rule.channel, defaults=defaults
+    row = Notification(
+        order=order, rule=rule, milestone=RULE, channel=rule.channel, recipient=recipient,
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        next_attempt_at=None if skip_reason else due,
     )
-    if created and notification.status == Status.QUEUED:
-        if rule.delay_minutes:
-            # The row waits: a one-off schedule (written in this transaction) runs the task when due.
-            schedule_retry(notification.pk, due, attempt=1)
-        else:
-            _enqueue_on_commit(notification.pk)
-    return notification, created
+    inserted = _write([row])
+    return (inserted[0], True) if inserted else (None, False)
 
 
-def _unreachable_texts() -> set[str]:
-    return {_text(reason) for reason in UNREACHABLE}
+def _unreachable_texts() -> frozenset[str]:
+    return _unreachable_texts_in(settings.LANGUAGE_CODE)
 
 
-def _fallback(notification: Notification, setting: MilestoneSetting | None = None):
-    """Try the milestone's fallback channel for a row that could not reach the customer."""
+@lru_cache(maxsize=8)
+def _unreachable_texts_in(language: str) -> frozenset[str]:
+    with translation.override(language):
+        return frozenset(str(reason) for reason in UNREACHABLE)
+
+
+def _fallback_row(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
+    """The row (not saved) on the milestone's fallback channel for a row that could not reach the customer."""
     if notification.rule_id:
         return None  # a rule says its one channel; it has no fallback
     setting = setting or milestone_setting(notification.milestone)
@@ -366,11 +391,19 @@ def _fallback(notification: Notification, setting: MilestoneSetting | None = Non
         or channel not in MILESTONE_CHANNELS.get(notification.milestone, ())
     ):
         return None
-    row, created = _record(
+    return _outbox_row(
         notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel,
         checkout=notification.checkout,
     )
-    return row if created else None
+
+
+def _fallback(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
+    """Try the milestone's fallback channel for a row that could not reach the customer: the new row, if written."""
+    row = _fallback_row(notification, setting)
+    if row is None:
+        return None
+    inserted = _write([row])
+    return inserted[0] if inserted else None
 
 
 # --- delivery -------------------------------------------------------------------------------

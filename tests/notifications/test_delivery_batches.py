@@ -2,6 +2,8 @@
 sent once; templates and switches kept per process but a save seen at once."""
 import pytest
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
@@ -10,6 +12,7 @@ from notifications.models import MessageTemplate, Notification
 from notifications.rendering import forget_cached, render_for_order
 from orders import services
 
+from .factories import NotificationRuleFactory
 from .helpers import pay, place, ship, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +113,83 @@ def test_a_batch_that_runs_out_of_time_hands_the_unsent_rows_to_a_new_task_uncla
     # The others are free for the new task (no claim held, no attempt spent), not for a second worker later.
     assert {(row.status, row.attempts, row.locked_until) for row in rest} == {("queued", 0, None)}
     assert OrmQ.objects.count() == 1
+
+
+# --- the outbox write -------------------------------------------------------------------------
+
+
+def test_a_milestone_writes_all_its_channels_in_one_statement_and_its_task_in_the_same_transaction(
+    staff, broker, django_capture_on_commit_callbacks
+):
+    order = prepared(staff)
+    OrmQ.objects.all().delete()
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as callbacks:
+        ship(order, by=staff)
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len([s for s in sql if s.startswith('INSERT INTO "notifications_notification"')]) == 1
+    # One savepoint: the move's own atomic block inside the test's transaction; none per channel.
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1
+    # The ORM broker's task row is written with the rows: no hook left to run after the commit.
+    assert OrmQ.objects.count() == 1 and callbacks == []
+    assert Notification.objects.filter(order=order, milestone="shipped").count() == 3
+
+
+def test_with_the_orm_broker_a_rolled_back_change_leaves_neither_rows_nor_task(staff, broker):
+    order = prepared(staff)
+    OrmQ.objects.all().delete()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ship(order, by=staff)
+        raise RuntimeError("the request failed after the move")
+
+    assert not Notification.objects.filter(order=order, milestone="shipped").exists()
+    assert OrmQ.objects.count() == 0
+
+
+def test_a_repeated_milestone_writes_and_enqueues_nothing(staff, broker):
+    order = ship(prepared(staff), by=staff)
+    OrmQ.objects.all().delete()
+
+    assert notifications.record_milestone(order, "shipped") == []
+    assert Notification.objects.filter(order=order, milestone="shipped").count() == 3
+    assert OrmQ.objects.count() == 0
+
+
+def test_insert_new_skips_rows_already_written_and_duplicates_within_one_call(staff):
+    order = prepared(staff)
+    existing = Notification.objects.get(order=order, milestone="preparing", channel="email")
+
+    def row(milestone, channel):
+        return Notification(order=order, milestone=milestone, channel=channel, recipient="x", status="skipped")
+
+    inserted = Notification.objects.insert_new([
+        row("preparing", "email"), row("finalized", "email"), row("finalized", "email"), row("finalized", "sms"),
+    ])
+
+    assert sorted((r.milestone, r.channel) for r in inserted) == [("finalized", "email"), ("finalized", "sms")]
+    stored = {r.pk: r for r in Notification.objects.filter(order=order, milestone="finalized")}
+    assert set(stored) == {r.pk for r in inserted}
+    assert all(r.created_at is not None and not r._state.adding for r in inserted)
+    assert Notification.objects.get(pk=existing.pk).recipient == existing.recipient  # left alone
+    assert Notification.objects.insert_new([]) == []
+
+
+def test_a_rule_saved_turned_off_or_given_carriers_applies_at_once_although_rules_are_kept_per_process(
+    staff, cache_on
+):
+    from tests.factories import carrier
+
+    rule = NotificationRuleFactory(to_status="preparing", channel="email")
+    assert Notification.objects.filter(order=prepared(staff), rule=rule).exists()
+
+    rule.carriers.set([carrier("andreani")])  # the orders here have no carrier yet
+    assert not Notification.objects.filter(order=prepared(staff), rule=rule).exists()
+
+    rule.carriers.clear()
+    assert Notification.objects.filter(order=prepared(staff), rule=rule).exists()
+
+    rule.active = False
+    rule.save()
+    assert not Notification.objects.filter(order=prepared(staff), rule=rule).exists()
