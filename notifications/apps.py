@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
         from checkouts import signals as checkout_signals
         from orders import signals as order_signals
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 (checks registers itself)
         from .models import NotificationRule
         from .schedules import on_post_migrate
 
@@ -35,7 +35,9 @@ class NotificationsConfig(AppConfig):
         )
         tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="notifications.register_schedules")
+        post_save.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_saved")
+        post_delete.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_deleted")
         m2m_changed.connect(
-            receivers.on_rule_carriers_changed, sender=NotificationRule.carriers.through,
-            dispatch_uid="notifications.on_rule_carriers_changed",
+            receivers.forget_rules, sender=NotificationRule.carriers.through,
+            dispatch_uid="notifications.rule_carriers_changed",
         )

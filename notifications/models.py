@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +57,8 @@ class NotificationQuerySet(models.QuerySet):
         if not rows:
             return []
         meta = self.model._meta
-        connection = connections[self.db]
+        using = self._db or router.db_for_write(self.model)
+        connection = connections[using]
         qn = connection.ops.quote_name
         fields = [field for field in meta.concrete_fields if not field.primary_key]
         params = []
@@ -65,7 +66,7 @@ class NotificationQuerySet(models.QuerySet):
             for field in fields:
                 params.append(field.get_db_prep_save(field.pre_save(row, True), connection))
         values = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        key_columns = ["order_id", "checkout_id", "milestone", "rule_id", "channel"]
+        key_columns = [meta.get_field(name).column for name in ("order", "checkout", "milestone", "rule", "channel")]
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
             f"VALUES {', '.join([values] * len(rows))} ON CONFLICT DO NOTHING "
@@ -79,7 +80,7 @@ class NotificationQuerySet(models.QuerySet):
             row = unique[_outbox_key(*key)]
             row.pk = pk
             row._state.adding = False
-            row._state.db = self.db
+            row._state.db = using
             inserted.append(row)
         return inserted
 
@@ -512,19 +513,6 @@ class NotificationRule(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from .rendering import forget_cached
-
-        forget_cached()  # the outbox writers keep the active rules per process
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from .rendering import forget_cached
-
-        forget_cached()
-        return result
 
     # --- the trigger ---
 

@@ -3,10 +3,13 @@
 The signals are sent inside the transaction that changed the order (or the checkout), so the
 rows commit or roll back with the change; deliveries are enqueued only once it commits.
 """
+from django.db import transaction
+
 from orders.models import FulfillmentMethod, Status
 
 from . import services
 from .models import Milestone, RuleStatusType
+from .rendering import forget_cached
 
 
 def on_order_placed(sender, order, by=None, notify_customer=True, **kwargs):
@@ -56,8 +59,10 @@ def on_email_tracking(sender, event, esp_name="", **kwargs):
     services.apply_tracking_event(event, esp_name=esp_name)
 
 
-def on_rule_carriers_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        from .rendering import forget_cached
-
-        forget_cached()  # the active rules are kept per process, with their carriers
+def forget_rules(**kwargs):
+    """A rule was saved or deleted (one by one or in bulk) or its carriers changed: the active rules
+    kept per process are dropped now, and again once the change commits (a process that read them
+    in between would otherwise keep the old ones)."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        forget_cached()
+        transaction.on_commit(forget_cached)

@@ -331,6 +331,7 @@ def record_checkout_recovery(checkout) -> list[Notification]:
     return record_milestone(None, Milestone.CHECKOUT_RECOVERY, checkout=checkout)
 
 
+@one_task()
 def record_rules(
     order, *, status_type: str, from_status, to_status, notify_customer: bool = True
 ) -> list[Notification]:
@@ -340,9 +341,19 @@ def record_rules(
     order); a custom type: the CustomStatus objects (from None: the order had none of that type).
     One row per (order, rule, channel), ever: a repeated change never sends twice. Rules have no
     fallback channel.
+
+    The rules kept per process only say whether any rule may fire (most changes fire none, and
+    then no query is made); those that may are read again, so a rule turned off or deleted a
+    moment ago in another process never fires.
     """
+    candidates = [
+        rule.pk for rule in active_rules()
+        if rule.fires_on(status_type, from_status, to_status) and rule.matches(order)
+    ]
+    if not candidates:
+        return []
     rows = []
-    for rule in active_rules():
+    for rule in NotificationRule.objects.active().filter(pk__in=candidates).prefetch_related("carriers"):
         if rule.fires_on(status_type, from_status, to_status) and rule.matches(order):
             notification, created = _record_rule(order, rule, notify_customer=notify_customer)
             if created:

@@ -183,7 +183,9 @@ def next_action(order: Order) -> NextAction | None:
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    # The storefront comes with it (the receivers read it: platform emails, webhooks); only the
+    # order's row is locked.
+    return Order.objects.select_for_update(of=("self",)).select_related("storefront").get(pk=order.pk)
 
 
 def _move(order: Order, to_status: str, *, by, note: str = "", data=None, notify_customer: bool,

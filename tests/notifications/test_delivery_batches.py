@@ -193,3 +193,52 @@ def test_a_rule_saved_turned_off_or_given_carriers_applies_at_once_although_rule
     rule.active = False
     rule.save()
     assert not Notification.objects.filter(order=prepared(staff), rule=rule).exists()
+
+
+def test_a_storefront_orders_move_reads_its_storefront_with_the_locked_order(staff):
+    from tests.factories import storefront
+
+    order = services.accept(pay(place(by=staff, storefront=storefront()), by=staff), by=staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.start_preparation(order, by=staff)
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if s.startswith('SELECT "storefronts_storefront"')]
+    lock = next(s for s in sql if s.startswith('SELECT "orders_order"'))
+    if connection.features.has_select_for_update_of:
+        assert lock.endswith('FOR UPDATE OF "orders_order"')  # the storefront's row is read, not locked
+    assert Notification.objects.filter(order=order, milestone="preparing", channel="email").exists()
+
+
+def test_a_rule_deleted_or_turned_off_elsewhere_never_fires_from_the_rules_kept_per_process(staff, cache_on):
+    from notifications.models import NotificationRule, RuleMessage
+
+    # Rules for English orders: the Spanish order below fires neither, so either may still be deleted.
+    deleted = NotificationRuleFactory(to_status="preparing", channel="email", languages=["en"])
+    turned_off = NotificationRuleFactory(to_status="preparing", channel="sms", languages=["en"])
+    prepared(staff)  # both are now kept by this process
+    assert {r.pk for r in notifications.active_rules()} >= {deleted.pk, turned_off.pk}
+
+    # Another process changes them: nothing here hears of it (no signal, no shared cache).
+    NotificationRule.objects.filter(pk=turned_off.pk).update(active=False)
+    RuleMessage.objects.filter(rule=deleted)._raw_delete(RuleMessage.objects.db)
+    NotificationRule.objects.filter(pk=deleted.pk)._raw_delete(NotificationRule.objects.db)
+    assert {r.pk for r in notifications.active_rules()} >= {deleted.pk, turned_off.pk}  # still kept
+
+    english = services.accept(pay(place(by=staff, language="en"), by=staff), by=staff)
+    services.start_preparation(english, by=staff)  # the move commits; neither rule fires
+
+    assert not Notification.objects.filter(order=english, rule__isnull=False).exists()
+
+
+def test_rules_deleted_in_bulk_are_dropped_from_the_rules_kept_per_process(staff, cache_on):
+    from notifications.models import NotificationRule
+
+    rule = NotificationRuleFactory(to_status="preparing", channel="email", languages=["en"])
+    prepared(staff)
+    assert rule.pk in {r.pk for r in notifications.active_rules()}
+
+    NotificationRule.objects.filter(pk=rule.pk).delete()  # the admin's "delete selected"
+
+    assert rule.pk not in {r.pk for r in notifications.active_rules()}
