@@ -103,12 +103,12 @@ class StorefrontView(APIView):
     def get_order(self, number: str, queryset=None) -> Order:
         """The storefront's order with this number; another storefront's order is just as missing."""
         queryset = detail_queryset() if queryset is None else queryset
-        order = None
         if ORDER_NUMBER.fullmatch(number):
-            order = queryset.filter(storefront=self.storefront, number=number.upper()).first()
-        if order is None:
-            raise NotFound(_("No order with this number."))
-        return order
+            try:  # get(), not first(): the number is unique, and no ORDER BY is compiled or run
+                return queryset.get(storefront=self.storefront, number=number.upper())
+            except Order.DoesNotExist:
+                pass
+        raise NotFound(_("No order with this number."))
 
     def order_response(self, order: Order, status_code=status.HTTP_200_OK) -> Response:
         order = self.get_order(order.number)  # fresh, with everything the output shows
