@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +54,21 @@ def memory_total() -> str:
     return "unknown"
 
 
-def machine(pg_version: str) -> dict[str, str]:
-    return {
+def cpu_speed() -> float:
+    """Millions of iterations a second of a fixed pure-Python loop (best of 5): how fast this shared
+    machine runs Python at the moment, so runs on a slower or busier day can be told apart."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - t0)
+    return 1.0 / best
+
+
+def machine(pg_version: str, speeds: tuple[float, float] | None = None) -> dict[str, str]:
+    info = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": str(os.cpu_count()),
         "memory": memory_total(),
@@ -62,6 +76,10 @@ def machine(pg_version: str) -> dict[str, str]:
         "Python": platform.python_version(),
         "platform": platform.platform(),
     }
+    if speeds is not None:
+        info["Python speed"] = (f"{speeds[0]:.1f} M loop iterations/s at the start, {speeds[1]:.1f} at the end "
+                                "(bench.report.cpu_speed: compare runs by it)")
+    return info
 
 
 def write(path: Path, figures: list[Figure], info: dict[str, str], sizes: dict, notes: list[str]) -> str:

@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from . import db
-from .report import Figure, machine, table, write
+from .report import Figure, cpu_speed, machine, table, write
 
 SIZES = {
     # lifecycle orders, query-budget orders, purge rows, delivered notifications, pgbench seconds
@@ -56,6 +56,7 @@ def main(argv=None) -> int:
         sizes[key] = int(value)
     url = args.database_url
     started = time.monotonic()
+    speed_at_start = cpu_speed()
     print(f"Preparing {db.parts(url)[3]} ...", flush=True)
     db.fresh_database(url)
     os.environ.update(BACKEND_ENV)
@@ -94,7 +95,7 @@ def main(argv=None) -> int:
     print(f"\nTotal {time.monotonic() - started:.0f} s", flush=True)
     output = args.output or (None if args.smoke else str(Path(__file__).parent / "RESULTS.md"))
     if output:
-        info = machine(db.server_version(url))
+        info = machine(db.server_version(url), (speed_at_start, cpu_speed()))
         write(Path(output), figures, info, sizes, notes=_findings())
     if args.json:
         Path(args.json).write_text(json.dumps([f.__dict__ for f in figures], default=str, indent=1))

@@ -16,6 +16,7 @@ from tests.utils import requires_postgres
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "lifecycle throughput",
+    "lifecycle throughput, 2 client processes",
     "queries: admin order list",
     "queries: admin order page",
     "queries: API order list",
