@@ -289,7 +289,8 @@ def register_payment(order: Order, *, by, amount, reference: str = "", proof=Non
     became_paid = paid_total >= locked.total
     if became_paid:
         locked.payment_status = PaymentStatus.PAID
-        locked.save(update_fields=["payment_status", "updated_at"])
+    # updated_at moves for a part payment too, so integrations syncing with `updated_since` see it.
+    locked.save(update_fields=["payment_status", "updated_at"] if became_paid else ["updated_at"])
     events.payment_registered_event(order=locked, user=by, payment=payment)
     signals.payment_received.send(
         sender=Order, order=locked, payment=payment, became_paid=became_paid, by=by,

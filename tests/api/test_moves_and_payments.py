@@ -212,3 +212,18 @@ def test_order_numbers_are_not_case_sensitive(api, placed):
 
     assert response.status_code == 200
     assert response.json()["number"] == placed["number"]
+
+
+def test_updated_since_picks_up_a_part_payment(api, placed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Order.objects.filter(number=placed["number"]).update(updated_at=timezone.now() - timedelta(days=2))
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert api.get("/api/v1/orders/", {"updated_since": since}).json()["results"] == []
+
+    assert pay(api, placed["number"], "100.00").status_code == 201  # far from the total: still unpaid
+
+    synced = api.get("/api/v1/orders/", {"updated_since": since}).json()["results"]
+    assert [(o["number"], o["payment_status"]) for o in synced] == [(placed["number"], "unpaid")]
