@@ -22,12 +22,10 @@ class StorefrontAPIKeyAuthentication(authentication.BaseAuthentication):
         if not key or len(key) > 100 or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         prefix = key.partition(".")[0]
-        api_key = (
-            StorefrontAPIKey.objects.get_usable_keys()
-            .select_related("storefront__user")
-            .filter(prefix=prefix)
-            .first()
-        )
+        try:  # get(), not first(): the prefix is unique, and no ORDER BY is compiled or run
+            api_key = StorefrontAPIKey.objects.get_usable_keys().select_related("storefront__user").get(prefix=prefix)
+        except StorefrontAPIKey.DoesNotExist:
+            api_key = None
         if api_key is None or not api_key.is_valid(key):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
         if api_key.has_expired:
