@@ -226,7 +226,8 @@ def _enqueue_after_commit(notification_ids: list[int]) -> None:
         transaction.on_commit(partial(enqueue_deliveries, notification_ids), robust=True)
 
 
-def _enqueue_on_commit(notification_id: int) -> None:
+def _enqueue_delivery(notification_id: int) -> None:
+    """Enqueue a row written in the current transaction (see _enqueue_after_commit)."""
     if getattr(_collecting, "ids", None) is not None:
         _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
         return
@@ -289,7 +290,7 @@ def _write(rows: list[Notification]) -> list[Notification]:
             # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
             schedule_retry(row.pk, row.next_attempt_at, attempt=1)
         else:
-            _enqueue_on_commit(row.pk)
+            _enqueue_delivery(row.pk)
     return inserted
 
 
@@ -833,7 +834,7 @@ def resend(notification_ids) -> int:
             updated_at=timezone.now(),
         )
         for pk in ids:
-            _enqueue_on_commit(pk)
+            _enqueue_delivery(pk)
     return len(ids)
 
 
