@@ -24,6 +24,7 @@ from carriers.models import Carrier
 from orders import services as order_services
 from orders.models import CUSTOM_STATUS_TYPE_ORDER, CustomStatus, Order, OrderEvent
 
+from . import representations
 from . import serializers as s
 from .idempotency import IdempotentPostMixin
 from .services import create_order
@@ -110,9 +111,18 @@ class StorefrontView(APIView):
                 pass
         raise NotFound(_("No order with this number."))
 
+    def order_data(self, number: str) -> dict:
+        """The detail's JSON of the storefront's order with this number (kept per order version)."""
+        data = None
+        if ORDER_NUMBER.fullmatch(number):
+            data = representations.order_detail(detail_queryset(), storefront=self.storefront, number=number.upper())
+        if data is None:
+            raise NotFound(_("No order with this number."))
+        return data
+
     def order_response(self, order: Order, status_code=status.HTTP_200_OK) -> Response:
-        order = self.get_order(order.number)  # fresh, with everything the output shows
-        return Response(s.OrderDetailOutput(order).data, status=status_code)
+        # Read again, with everything the output shows, as it is now.
+        return Response(self.order_data(order.number), status=status_code)
 
 
 class OrderListCreateView(IdempotentPostMixin, StorefrontView):
@@ -189,7 +199,7 @@ class OrderDetailView(StorefrontView):
         tags=["orders"],
     )
     def get(self, request, number):
-        return Response(s.OrderDetailOutput(self.get_order(number)).data)
+        return Response(self.order_data(number))
 
 
 class PaymentCreateView(IdempotentPostMixin, StorefrontView):

@@ -199,6 +199,8 @@ NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
 NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=30)
 # How long a process keeps the message templates and milestone switches it read (0: not kept).
 NOTIFICATION_CACHE_SECONDS = env.int("NOTIFICATION_CACHE_SECONDS", default=10)
+# How long the API keeps an order detail's JSON per order version (0: not kept); see api/representations.py.
+API_ORDER_CACHE_SECONDS = env.int("API_ORDER_CACHE_SECONDS", default=60)
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.console.SmsBackend")
 PUSH_BACKEND = env("PUSH_BACKEND", default="notifications.backends.push.console.PushBackend")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

@@ -11,3 +11,4 @@ SMS_BACKEND = "notifications.backends.sms.locmem.SmsBackend"
 PUSH_BACKEND = "notifications.backends.push.locmem.PushBackend"
 SITE_URL = "https://shop.example.com"
 NOTIFICATION_CACHE_SECONDS = 0  # tests change templates and switches between deliveries
+API_ORDER_CACHE_SECONDS = 0  # the API's representation cache is turned on by the tests about it
