@@ -21,6 +21,7 @@ EXPECTED = {
     "queries: admin order page",
     "queries: API order list",
     "queries: API order detail",
+    "queries: API order detail, read again",
     "queries: timeline page",
     "purge: total",
     "purge: longest statement",
@@ -58,7 +59,7 @@ def test_smoke_run_produces_every_figure_keeps_the_query_budgets_and_passes_the_
     assert EXPECTED <= set(figures), sorted(figures)
     for name, figure in figures.items():
         assert figure["value"] != "error", (name, figure["notes"])
-        if name.startswith("queries: "):
+        if name.startswith("queries: ") and figure["passed"] is not None:
             # No query per order on any page: the count with 10 orders equals the count with more.
             assert figure["baseline"] == f"{figure['value']} with 10 orders", (name, figure)
         if name in DRILLS:
