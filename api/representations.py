@@ -1,19 +1,28 @@
 """The order detail's JSON, kept per order version: storefronts poll it far more often than orders change.
 
-An entry's key is the order's id and `updated_at`, the request's language and a version of
-the reference data shown with it. `orders/services.py` is the only writer of an order's lines,
-payments, events and custom statuses, and every one of its writes saves the order, so any change
-to what the detail shows gives the order a new `updated_at`: a changed order is never answered
-from an old entry, in any process. The reference data (carriers, custom status names, who did
-each step: staff users and storefronts) moves the version when saved or deleted; processes that
-do not share the Django cache (`CACHE_URL`) see that within API_ORDER_CACHE_SECONDS.
+An entry's key is the order's id and `updated_at`, the request's language, a version of the
+reference data shown with it, and the output's shape. `orders/services.py` is the only writer of
+an order's lines, payments, events and custom statuses, and every one of its writes saves the
+order, so any change to what the detail shows gives the order a new `updated_at`: a changed order
+is never answered from an old entry, in any process. The reference data (carriers, custom status
+names, who did each step: staff users and storefronts) moves the version when saved or deleted,
+at once and again when the change commits (an entry built from the old rows meanwhile is left
+behind); processes that do not share the Django cache (`CACHE_URL`) see that within
+API_ORDER_CACHE_SECONDS. The shape is a digest of the serializers' source and SITE_URL, so a
+deploy that changes the output never reads the old one's entries from a shared cache.
 
-A hit costs one small query (the order's id and `updated_at`) instead of five.
+A hit costs one small query (the order's id and `updated_at`) instead of the five that build it.
 """
 from __future__ import annotations
 
+import hashlib
+import time
+from functools import lru_cache
+from pathlib import Path
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 
 from orders.models import Order
@@ -24,34 +33,48 @@ REFERENCE_VERSION_KEY = "api:order-reference-version"
 
 
 def _seconds() -> int:
-    return getattr(settings, "API_ORDER_CACHE_SECONDS", 0)
+    return settings.API_ORDER_CACHE_SECONDS
+
+
+@lru_cache(maxsize=1)
+def _shape() -> str:
+    digest = hashlib.sha256(Path(s.__file__).read_bytes())
+    digest.update(settings.SITE_URL.encode())
+    return digest.hexdigest()[:12]
 
 
 def reference_version() -> int:
-    return cache.get_or_set(REFERENCE_VERSION_KEY, 1, None)
+    # A version key the cache lost starts again from the clock, never from a number used before.
+    return cache.get_or_set(REFERENCE_VERSION_KEY, time.time_ns, None)
+
+
+def _move_reference_version() -> None:
+    try:
+        cache.incr(REFERENCE_VERSION_KEY)
+    except ValueError:
+        cache.set(REFERENCE_VERSION_KEY, time.time_ns(), None)
 
 
 def forget_reference_data(**kwargs) -> None:
     """A carrier, custom status, user or storefront was saved or deleted: every entry is old."""
-    try:
-        cache.incr(REFERENCE_VERSION_KEY)
-    except ValueError:
-        cache.set(REFERENCE_VERSION_KEY, 2, None)
+    _move_reference_version()
+    transaction.on_commit(_move_reference_version)
 
 
-def _key(pk: int, updated_at) -> str:
-    return f"api:order:{pk}:{updated_at.isoformat()}:{translation.get_language()}:{reference_version()}"
+def _key(pk: int, updated_at, version: int) -> str:
+    return f"api:order:{_shape()}:{pk}:{updated_at.isoformat()}:{translation.get_language()}:{version}"
 
 
 def order_detail(queryset, **lookups) -> dict | None:
     """OrderDetailOutput of the order matching `lookups` in `queryset` (the detail's), or None."""
     seconds = _seconds()
+    version = reference_version() if seconds > 0 else None  # read before the rows it stands for
     if seconds > 0:
         try:
             pk, updated_at = Order.objects.values_list("pk", "updated_at").get(**lookups)
         except Order.DoesNotExist:
             return None
-        data = cache.get(_key(pk, updated_at))
+        data = cache.get(_key(pk, updated_at, version))
         if data is not None:
             return data
         lookups = {"pk": pk}
@@ -61,6 +84,6 @@ def order_detail(queryset, **lookups) -> dict | None:
         return None
     data = s.OrderDetailOutput(order).data
     if seconds > 0:
-        # Keyed by the version read with the data, which may be newer than the one looked up.
-        cache.set(_key(order.pk, order.updated_at), data, seconds)
+        # Keyed by the order's version read with the data, which may be newer than the one looked up.
+        cache.set(_key(order.pk, order.updated_at, version), data, seconds)
     return data

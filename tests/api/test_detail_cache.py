@@ -105,3 +105,46 @@ def test_another_storefronts_order_is_still_missing(api, placed):
 
     assert other.get(f"/api/v1/orders/{placed['number']}/").status_code == 404
     assert api.get("/api/v1/orders/ZZZZ-ZZZZ/").status_code == 404
+
+
+def test_an_entry_built_while_a_carrier_change_was_not_yet_committed_is_left_behind(api, placed, monkeypatch):
+    from django.db import transaction
+
+    from api import representations
+
+    number = placed["number"]
+    assert pay(api, number, placed["total"]).status_code == 201
+    for action in ("accept", "prepare"):
+        assert move(api, number, action).status_code == 200
+    assert move(api, number, "ship", carrier="correo-argentino", tracking_code="RR123456785AR").status_code == 200
+    hooks = []
+    monkeypatch.setattr(transaction, "on_commit", lambda hook, **kwargs: hooks.append(hook))
+
+    carrier = Carrier.objects.get(code="correo-argentino")
+    carrier.tracking_url_template = "https://seguimiento.example.com/{code}"
+    carrier.save()  # the version moves now; its second move waits for the commit
+    old_rows = Order.objects.filter(number=number).select_related("carrier").get()
+    old_rows.carrier.tracking_url_template = "https://old.example.com/{code}"
+    monkeypatch.setattr(representations, "s", _serializers_reading(old_rows))
+    stale = detail(api, number)["tracking"]["url"]  # built from the rows a reader saw before the commit
+    monkeypatch.undo()
+    for hook in hooks:
+        hook()  # the commit
+
+    assert stale.startswith("https://old.example.com/")
+    assert detail(api, number)["tracking"]["url"] == "https://seguimiento.example.com/RR123456785AR"
+
+
+def _serializers_reading(order):
+    """api.serializers, but the detail is built from `order` (rows as read before a commit)."""
+    from api import serializers
+
+    class Stale:
+        def __getattr__(self, name):
+            return getattr(serializers, name)
+
+        @staticmethod
+        def OrderDetailOutput(_order):
+            return serializers.OrderDetailOutput(order)
+
+    return Stale()
