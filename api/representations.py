@@ -32,10 +32,6 @@ from . import serializers as s
 REFERENCE_VERSION_KEY = "api:order-reference-version"
 
 
-def _seconds() -> int:
-    return settings.API_ORDER_CACHE_SECONDS
-
-
 @lru_cache(maxsize=1)
 def _shape() -> str:
     digest = hashlib.sha256(Path(s.__file__).read_bytes())
@@ -67,23 +63,27 @@ def _key(pk: int, updated_at, version: int) -> str:
 
 def order_detail(queryset, **lookups) -> dict | None:
     """OrderDetailOutput of the order matching `lookups` in `queryset` (the detail's), or None."""
-    seconds = _seconds()
-    version = reference_version() if seconds > 0 else None  # read before the rows it stands for
-    if seconds > 0:
-        try:
-            pk, updated_at = Order.objects.values_list("pk", "updated_at").get(**lookups)
-        except Order.DoesNotExist:
-            return None
-        data = cache.get(_key(pk, updated_at, version))
-        if data is not None:
-            return data
-        lookups = {"pk": pk}
-    try:
-        order = queryset.get(**lookups)
-    except Order.DoesNotExist:
+    seconds = settings.API_ORDER_CACHE_SECONDS
+    if seconds <= 0:
+        order = _get(queryset, **lookups)
+        return s.OrderDetailOutput(order).data if order is not None else None
+    version = reference_version()  # read before the rows it stands for
+    head = _get(Order.objects.values_list("pk", "updated_at"), **lookups)
+    if head is None:
         return None
-    data = s.OrderDetailOutput(order).data
-    if seconds > 0:
+    data = cache.get(_key(*head, version))
+    if data is None:
+        order = _get(queryset, pk=head[0])
+        if order is None:  # deleted since
+            return None
+        data = s.OrderDetailOutput(order).data
         # Keyed by the order's version read with the data, which may be newer than the one looked up.
         cache.set(_key(order.pk, order.updated_at, version), data, seconds)
     return data
+
+
+def _get(queryset, **lookups):
+    try:  # get(), not first(): the lookups name one order, and no ORDER BY is compiled or run
+        return queryset.get(**lookups)
+    except Order.DoesNotExist:
+        return None
