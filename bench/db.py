@@ -67,3 +67,26 @@ def fresh_database(url: str) -> None:
 
 def server_version(url: str) -> str:
     return psql(url, "SHOW server_version")
+
+
+def settle(url: str, *, timeout: float = 120) -> str:
+    """Let the database go quiet before a timed benchmark, as a server between bursts would be.
+
+    The benchmarks before it leave work behind in PostgreSQL (autovacuum of a million deleted log
+    rows, dirty pages for the next checkpoint) that would otherwise run in the middle of the next
+    one's measurement. This vacuums and analyzes the benchmark's database, forces a checkpoint and
+    waits (at most `timeout`) for autovacuum workers still running. Returns what it did, for the notes.
+    """
+    name = parts(url)[3]
+    t0 = time.monotonic()
+    psql(url, "VACUUM (ANALYZE)", database=name)
+    try:
+        psql(url, "CHECKPOINT")
+    except subprocess.CalledProcessError:  # not a superuser: the next checkpoint comes on its own
+        pass
+    while time.monotonic() - t0 < timeout:
+        busy = psql(url, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        if busy in ("", "0"):
+            break
+        time.sleep(1)
+    return f"database settled in {time.monotonic() - t0:.1f} s (VACUUM ANALYZE, CHECKPOINT)"

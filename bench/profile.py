@@ -3,6 +3,8 @@
     python -m bench.profile delivery [--count 300]   # services.deliver() over queued email rows
     python -m bench.profile lifecycle [--count 100]  # accept -> prepare -> ship -> finalize
     python -m bench.profile purge [--count 50000]    # services.purge_log()
+    python -m bench.profile timeline [--count 500]   # GET /o/<token>/ (the public timeline page)
+    python -m bench.profile detail [--count 500]     # GET /api/v1/orders/<number>/ (kept JSON, as polled)
 
 It uses the benchmark's database (recreated, like `make bench`) and prints pyinstrument's
 text report, plus wall time and SQL statement count. For the real worker process, attach
@@ -14,6 +16,7 @@ import argparse
 import os
 import sys
 import time
+from functools import partial
 
 
 def _delivery(count: int):
@@ -76,10 +79,38 @@ def _purge(count: int):
     return services.purge_log, int(count * 0.8), "rows purged"
 
 
+def _http(count: int, what: str):
+    """`count` requests through Django's whole handler (middleware included), 50 orders in turn,
+    after one warm-up request each, as the HTTP benchmark asks them."""
+    from django.test import Client
+
+    from storefronts.services import create_api_key
+
+    from .common import place_paid_order, staff_user, storefront
+
+    user, shop = staff_user(), storefront()
+    _record, key = create_api_key(storefront=shop, name="bench profile")
+    orders = [place_paid_order(by=user, storefront=shop) for _ in range(50)]
+    if what == "timeline":
+        paths, headers = [f"/o/{o.public_token}/" for o in orders], {}
+    else:
+        paths, headers = [f"/api/v1/orders/{o.number}/" for o in orders], {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    client = Client(**headers)
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+    def work():
+        for i in range(count):
+            response = client.get(paths[i % len(paths)])
+            assert response.status_code == 200
+
+    return work, count, "requests"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["delivery", "lifecycle", "purge"])
+    parser.add_argument("what", choices=["delivery", "lifecycle", "purge", "timeline", "detail"])
     parser.add_argument("--count", type=int)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args(argv)
@@ -89,6 +120,8 @@ def main(argv=None) -> int:
     url = args.database_url or db.DEFAULT_URL
     db.fresh_database(url)
     os.environ.update(BACKEND_ENV)
+    os.environ.update({"ALLOWED_HOSTS": "testserver", "API_THROTTLE_RATE": "1000000/min",
+                       "PUBLIC_PAGE_RATE_LIMIT": "1000000/min"})
     os.environ.pop("Q_REDIS_URL", None)
     os.environ["DATABASE_URL"] = url
     import django
@@ -97,8 +130,9 @@ def main(argv=None) -> int:
     from django.db import connection
     from pyinstrument import Profiler
 
-    default = {"delivery": 300, "lifecycle": 100, "purge": 50_000}[args.what]
-    setup = {"delivery": _delivery, "lifecycle": _lifecycle, "purge": _purge}[args.what]
+    default = {"delivery": 300, "lifecycle": 100, "purge": 50_000, "timeline": 500, "detail": 500}[args.what]
+    setup = {"delivery": _delivery, "lifecycle": _lifecycle, "purge": _purge,
+             "timeline": partial(_http, what="timeline"), "detail": partial(_http, what="detail")}[args.what]
     work, units, unit = setup(args.count or default)
     statements = []
     profiler = Profiler(interval=0.0005)
@@ -108,7 +142,7 @@ def main(argv=None) -> int:
         work()
         profiler.stop()
     elapsed = time.perf_counter() - t0
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
     print(f"{units} {unit} in {elapsed:.2f} s = {units / elapsed:.1f}/s; "
           f"{len(statements)} SQL statements ({len(statements) / units:.1f} per unit)")
     return 0

@@ -85,6 +85,7 @@ def main(argv=None) -> int:
         print(f"Running {name} ...", flush=True)
         t0 = time.monotonic()
         try:
+            print(f"  {db.settle(url)}", flush=True)
             figures += runners[name]()
         except Exception as error:  # one broken benchmark must not hide the others
             traceback.print_exc()

@@ -88,25 +88,52 @@ class RenderedMessage:
     url: str = ""
 
 
-def message_context(order, *, language: str) -> dict[str, str]:
+class LazyContext(dict):
+    """A template's fields, the costly ones computed only when the template uses them.
+
+    A value given as a function (an URL to reverse, an amount to format, a translated choice)
+    is called the first time a template reads it, in the context's language, and kept. Most
+    messages use a few of the fields, and a worker renders hundreds of messages a second.
+    """
+
+    def __init__(self, values: dict, *, language: str):
+        super().__init__(values)
+        self.language = language
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        if callable(value):
+            with translation.override(self.language):
+                value = str(value())
+            super().__setitem__(key, value)
+        return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def resolved(self) -> dict[str, str]:
+        """Every field's value, computed."""
+        return {key: self[key] for key in self}
+
+
+def message_context(order, *, language: str) -> LazyContext:
     """The only values a message template can use: plain strings about this order."""
-    with translation.override(language):
-        return {
-            "customer_first_name": order.customer_first_name,
-            "customer_name": order.customer_name,
-            "order_number": order.number,
-            "store_name": settings.STORE_NAME,
-            "store_email": settings.STORE_EMAIL,
-            "total": order.format_money(order.total, language),
-            "carrier": order.carrier.name if order.carrier_id else "",
-            "tracking_code": order.tracking_code,
-            "tracking_link": order.get_tracking_redirect_url(),
-            "pickup_point": order.pickup_point,
-            "timeline_link": order.get_timeline_url(),
-            "payment_method": str(order.get_payment_method_display()),
-            "fulfillment": str(order.get_fulfillment_method_display()),
-            "admin_link": settings.SITE_URL + order.get_absolute_url(),
-        }
+    return LazyContext({
+        "customer_first_name": order.customer_first_name,
+        "customer_name": order.customer_name,
+        "order_number": order.number,
+        "store_name": settings.STORE_NAME,
+        "store_email": settings.STORE_EMAIL,
+        "total": lambda: order.format_money(order.total, language),
+        "carrier": lambda: order.carrier.name if order.carrier_id else "",
+        "tracking_code": order.tracking_code,
+        "tracking_link": order.get_tracking_redirect_url,
+        "pickup_point": order.pickup_point,
+        "timeline_link": order.get_timeline_url,
+        "payment_method": order.get_payment_method_display,
+        "fulfillment": order.get_fulfillment_method_display,
+        "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
+    }, language=language)
 
 
 def checkout_context(checkout, *, language: str) -> dict[str, str]:

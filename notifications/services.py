@@ -33,7 +33,7 @@ from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsR
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.template import TemplateSyntaxError
 from django.utils import timezone, translation
@@ -576,11 +576,24 @@ def _keep_provider_id(notification: Notification, provider_id: str) -> None:
 
 
 def _write_provider_ids(pending: list) -> None:
-    if pending:
-        Notification.objects.filter(pk__in=[pk for pk, _id in pending]).update(
-            provider_message_id=Case(*[When(pk=pk, then=Value(pid)) for pk, pid in pending],
-                                     default=F("provider_message_id"))
-        )
+    """The batch's provider message ids in one UPDATE ... FROM (VALUES ...)."""
+    _execute_with_values(
+        Notification,
+        "UPDATE {table} SET provider_message_id = ids.provider_message_id "
+        "FROM (VALUES {values}) AS ids (id, provider_message_id) WHERE {table}.id = ids.id",
+        "(CAST(%s AS BIGINT), %s)", pending,
+    )
+
+
+def _execute_with_values(model, sql: str, row: str, rows: list) -> None:
+    """One statement for many rows, on PostgreSQL and SQLite alike: `sql` with `{table}` (the model's
+    table) and `{values}` (one `row` placeholder per row, comma-separated). Nothing is run for no rows."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=table, values=", ".join([row] * len(rows))),
+                       [value for values in rows for value in values])
 
 
 def _language(notification: Notification) -> str:
@@ -951,18 +964,14 @@ def purge_log(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
 
 
 def _add_daily_counts(counts) -> None:
-    """Add a batch's counts to DailyNotificationCount in one statement (PostgreSQL and SQLite)."""
-    rows = [(row["day"], row["milestone"], row["channel"], row["status"], row["n"]) for row in counts]
-    if not rows:
-        return
-    table = connection.ops.quote_name(DailyNotificationCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, milestone, channel, status, count) VALUES {values} "
-            f"ON CONFLICT (day, milestone, channel, status) DO UPDATE SET count = {table}.count + EXCLUDED.count",
-            [value for row in rows for value in row],
-        )
+    """Add a batch's counts to DailyNotificationCount in one statement."""
+    _execute_with_values(
+        DailyNotificationCount,
+        "INSERT INTO {table} (day, milestone, channel, status, count) VALUES {values} "
+        "ON CONFLICT (day, milestone, channel, status) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+        "(%s, %s, %s, %s, %s)",
+        [(row["day"], row["milestone"], row["channel"], row["status"], row["n"]) for row in counts],
+    )
 
 
 # --- email tracking (anymail webhooks) ------------------------------------------------------
