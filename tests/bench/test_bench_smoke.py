@@ -81,3 +81,28 @@ def _assert_crash_drill_held(figure):
     note = figure["notes"][0]
     assert (lost, f"statuses {{'sent': {queued}}}" in note) == ("0", True), note
     assert int(duplicates) <= 2, note
+
+
+def _profile(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.profile", *args,
+         "--database-url", _bench_url().replace("orders_bench_smoke", "orders_bench_profile")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+@requires_postgres
+def test_profiler_runs_a_hot_path_with_and_without_the_profiler():
+    plain = _profile("lifecycle", "--count", "5", "--plain")
+    last = plain.strip().splitlines()[-1]
+    assert last.startswith("20 transitions in "), plain[-2000:]
+    assert "ms of this thread's CPU per unit" in last, last
+    assert "Profile at" not in plain  # no call tree without the profiler
+    # A move's SQL stays a handful of statements whatever the machine's speed.
+    per_unit = float(last.split(" SQL statements (")[1].split(" per unit")[0])
+    assert per_unit <= 5, last
+    profiled = _profile("timeline", "--count", "20")
+    assert "Profile at" in profiled and "20 requests in " in profiled, profiled[-2000:]
