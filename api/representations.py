@@ -51,8 +51,14 @@ def _move_reference_version() -> None:
         cache.set(REFERENCE_VERSION_KEY, time.time_ns(), None)
 
 
-def forget_reference_data(**kwargs) -> None:
+# Saves that touch only these fields change nothing the detail shows (a login saves `last_login`).
+_UNSHOWN_FIELDS = frozenset({"last_login"})
+
+
+def forget_reference_data(*, update_fields=None, **kwargs) -> None:
     """A carrier, custom status, user or storefront was saved or deleted: every entry is old."""
+    if update_fields and _UNSHOWN_FIELDS.issuperset(update_fields):
+        return
     _move_reference_version()
     transaction.on_commit(_move_reference_version)
 

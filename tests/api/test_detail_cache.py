@@ -148,3 +148,19 @@ def _serializers_reading(order):
             return serializers.OrderDetailOutput(order)
 
     return Stale()
+
+
+def test_a_staff_login_keeps_the_kept_json_but_a_renamed_staff_member_is_seen(api, placed, client, django_user_model):
+    from api.representations import reference_version
+
+    number = placed["number"]
+    staff = django_user_model.objects.create_superuser("vendedora", password="s3cret-pass-word")
+    detail(api, number)
+    before = reference_version()
+
+    assert client.post("/admin/login/", {"username": "vendedora", "password": "s3cret-pass-word"}).status_code == 302
+    assert reference_version() == before  # a login saves only last_login, which no order shows
+
+    staff.first_name = "Lucía"
+    staff.save()
+    assert reference_version() != before
