@@ -25,4 +25,4 @@ class APIKeyRateThrottle(SimpleRateThrottle):
     def get_ident(self, request):
         # Not part of the key's bucket; kept to the address every other limit uses (TRUSTED_PROXY_COUNT)
         # for any throttle built on this one that keys on the client.
-        return client_address(request)
+        return client_address(request) or ""

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 
 
-def client_address(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_address(request) -> str | None:
+    """The client's IP address, or None when the request has none (a request built in code)."""
+    remote = request.META.get("REMOTE_ADDR") or None
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if count <= 0:
         return remote

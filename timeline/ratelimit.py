@@ -45,7 +45,7 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
 def client_address(request) -> str:
     # REMOTE_ADDR, or X-Forwarded-For through TRUSTED_PROXY_COUNT proxies only (config/proxies.py):
     # the same address the API throttle and the admin login throttle count.
-    return _client_address(request)
+    return _client_address(request) or "unknown"
 
 
 def retry_after(scope: str, request) -> int | None:
