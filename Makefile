@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev setup worker web clean bench bench-smoke
+.PHONY: run test install install-dev setup static worker web clean bench bench-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ setup: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_checkouts
 
+## Collect the static files into STATIC_ROOT (./staticfiles by default) for WhiteNoise to serve; with
+## DEBUG=false they get content-hashed names and compressed copies. A production deploy step.
+static: install
+	$(PY) manage.py collectstatic --noinput
+
 ## Start the web server and the task worker together; Ctrl-C stops both.
 run: setup
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
@@ -51,4 +56,4 @@ bench-smoke: install-dev
 	$(PY) -m bench --smoke
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media .pytest_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .hypothesis

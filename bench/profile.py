@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args(argv)
     from . import db
-    from .run import BACKEND_ENV
+    from .run import BACKEND_ENV, collect_static
 
     url = args.database_url or db.DEFAULT_URL
     db.fresh_database(url)
@@ -127,6 +127,7 @@ def main(argv=None) -> int:
                        "PUBLIC_PAGE_RATE_LIMIT": "1000000/min"})
     os.environ.pop("Q_REDIS_URL", None)
     os.environ["DATABASE_URL"] = url
+    collect_static()
     import django
 
     django.setup()

@@ -32,8 +32,25 @@ BACKEND_ENV = {
     "LOG_LEVEL": "WARNING",
     # As deployed: no query log in memory, which DEBUG keeps (the query budgets capture their own).
     "DEBUG": "false",
+    "SECRET_KEY": "bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+    # Served over plain http on loopback.
+    "SECURE_SSL_REDIRECT": "false",
     "SITE_URL": "https://shop.example.com",
 }
+
+
+def collect_static() -> None:
+    """As deployed: DEBUG off serves content-hashed static files from a collected manifest (STATIC_ROOT)."""
+    import atexit
+    import shutil
+    import subprocess
+    import tempfile
+
+    root = tempfile.mkdtemp(prefix="orders-bench-static-")
+    atexit.register(shutil.rmtree, root, True)
+    os.environ["STATIC_ROOT"] = root
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                   cwd=Path(__file__).resolve().parent.parent, env=os.environ, check=True)
 
 
 def parse(argv):
@@ -63,6 +80,7 @@ def main(argv=None) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ["BENCH_DATABASE_URL"] = url
     os.environ.pop("Q_REDIS_URL", None)  # the harness enqueues to the ORM broker; delivery picks its own
+    collect_static()
     import django
 
     django.setup()

@@ -4,7 +4,11 @@ Every variable is documented in `.env.example` and in the README's settings tabl
 """
 from pathlib import Path
 
+import re
+from datetime import timedelta
+
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -12,10 +16,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=True)
+# Public, so only for development: with DEBUG off it is refused like a missing key.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+                  or SECRET_KEY.startswith("django-insecure-")):
+    # Raised here rather than reported by a system check: gunicorn and qcluster never run the system
+    # checks, so a check would stop `manage.py check` but still let the server start and sign sessions,
+    # password resets and task packages with a key anyone can read. Every entry point loads the settings.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is false: at least 50 random characters, not the development key "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))' makes one)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Behind a reverse proxy. The number of proxies we run in front of the app that append to
+# X-Forwarded-For (config/proxies.py); 0: the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- HTTPS. With DEBUG off every default is the secure one; each can be set from the environment.
+# SECURE_PROXY_SSL_HEADER: "HTTP_X_FORWARDED_PROTO,https" trusts the proxy's X-Forwarded-Proto (set it
+# only where the proxy always sets that header); by default it is trusted when TRUSTED_PROXY_COUNT > 0.
+_proxy_ssl_header = env.list(
+    "SECURE_PROXY_SSL_HEADER", default=["HTTP_X_FORWARDED_PROTO", "https"] if TRUSTED_PROXY_COUNT else []
+)
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health check over plain http: answer them, don't redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Preloading is a promise to browsers that is slow to take back: opt in (https://hstspreload.org).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # Absolute base address used in links sent to customers (timeline pages, tracking links).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -37,6 +75,9 @@ INSTALLED_APPS = [
     "django_q",
     "anymail",
     "phonenumber_field",
+    "axes",
+    # Project-wide system checks (config/checks.py).
+    "config.apps.ProjectConfig",
     # Our apps. Leaves first: carriers, billing and storefronts import nothing of ours.
     "carriers",
     "billing",
@@ -53,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with far-future cache headers, before anything else spends time on them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,7 +103,33 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Admin login throttling (django-axes): AXES_FAILURE_LIMIT failed logins of one username from one
+# address lock that pair out for AXES_COOLOFF_TIME ("1h", "30m"; a bare number is hours); the right
+# password is refused meanwhile. Superusers see and clear lockouts under *Axes* in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+
+
+def _duration(value: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(h|hours?|m|min|minutes?)?\s*", value, re.IGNORECASE)
+    if not match:
+        raise ImproperlyConfigured(f"AXES_COOLOFF_TIME is a number of hours or minutes, e.g. 1h or 30m: {value!r}")
+    number, unit = float(match.group(1)), (match.group(2) or "h").lower()
+    return timedelta(minutes=number) if unit.startswith("m") else timedelta(hours=number)
+
+
+AXES_COOLOFF_TIME = _duration(env("AXES_COOLOFF_TIME", default="1h"))
 
 ROOT_URLCONF = "config.urls"
 
@@ -112,7 +181,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` (`make static`) gathers the files here; WhiteNoise serves them.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production: gzip/brotli copies and content-hashed names (served with a ten-year max-age, so a
+    # new release's files get new names); it needs collectstatic's manifest. In development: plain files.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Payment proofs are at most 5 MB; keep a little room for the multipart envelope.
@@ -160,6 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Order back office API",
@@ -183,6 +263,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# Rate limits, API throttles and the task worker's status reports live here: with several
+# processes use a shared cache (redis://127.0.0.1:6379/1). config/checks.py warns in production otherwise.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Notifications (notifications app)

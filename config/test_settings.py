@@ -12,3 +12,13 @@ PUSH_BACKEND = "notifications.backends.push.locmem.PushBackend"
 SITE_URL = "https://shop.example.com"
 NOTIFICATION_CACHE_SECONDS = 0  # tests change templates and switches between deliveries
 API_ORDER_CACHE_SECONDS = 0  # the API's representation cache is turned on by the tests about it
+# Plain static files: the tests render pages without a collected manifest (the production storage,
+# CompressedManifestStaticFilesStorage, is exercised by tests/config/test_production_server.py).
+# WhiteNoise looks for the collected files once at start-up and warns when the folder is missing.
+STATIC_ROOT = Path("/tmp") / "orders-test-static"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The suite logs staff in with client.login() and force_login(), which pass no request to the
+# authentication backends; django-axes needs one. Its own tests turn it on (tests/config/test_login_throttle.py),
+# and production keeps it on (config/settings.py sets AXES_ENABLED with no way to turn it off).
+AXES_ENABLED = False

@@ -5,7 +5,8 @@ with `cache.add`, every request increments it atomically with `cache.incr`. Past
 the view answers 429 with Retry-After (seconds until the window ends).
 
 The counters live in the default cache: in production point CACHE_URL at a cache shared
-by every web process (Redis, Memcached or the database), or each process counts on its own.
+by every web process (Redis, Memcached or the database), or each process counts on its own
+(a system check warns when DEBUG is off and the cache is process-local, config/checks.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from config.proxies import client_address as _client_address
 
 _UNITS = {
     "s": 1, "sec": 1, "second": 1,
@@ -40,9 +43,9 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be. Behind a
-    # reverse proxy, have the proxy or the WSGI server set REMOTE_ADDR to the real client.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # REMOTE_ADDR, or X-Forwarded-For through TRUSTED_PROXY_COUNT proxies only (config/proxies.py):
+    # the same address the API throttle and the admin login throttle count.
+    return _client_address(request) or "unknown"
 
 
 def retry_after(scope: str, request) -> int | None:
