@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,10 @@ class OrderSubmission(models.Model):
 class IdempotencyKey(models.Model):
     """A storefront's `Idempotency-Key`: the first response to it is replayed for 24 hours.
 
-    `response_status` is empty while the first request is still being processed.
+    `response_status` is empty while a request is being processed; `claim` names that request, so
+    a retry that takes over the key of a request that died (older than the in-flight limit) is the
+    only one to run it, and the dead request can no longer store or drop anything. `created_at`
+    is when the request now holding the key started.
     """
 
     storefront = models.ForeignKey(
@@ -44,6 +49,7 @@ class IdempotencyKey(models.Model):
     request_hash = models.CharField(_("request fingerprint"), max_length=64)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
     response_body = models.JSONField(_("response body"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    claim = models.UUIDField(_("claim"), default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -307,6 +307,12 @@ CHECKOUT_EXPIRY_DAYS = env.int("CHECKOUT_EXPIRY_DAYS", default=30)
 # --- Storefront API and public pages
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 PUBLIC_PAGE_RATE_LIMIT = env("PUBLIC_PAGE_RATE_LIMIT", default="120/min")
+# A request holding an Idempotency-Key for longer than this is taken for dead (its worker was killed)
+# and a retry with the key runs it. Keep it above the longest a request can run: gunicorn's timeout
+# (GUNICORN_TIMEOUT, 30 s) plus a margin.
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int(
+    "IDEMPOTENCY_IN_FLIGHT_SECONDS", default=env.int("GUNICORN_TIMEOUT", default=30) + 30
+)
 
 # --- Outbound webhooks (webhooks app)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,5 +12,5 @@ urlpatterns = [
     path("", include("timeline.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (payment proofs) are private: only the staff views that check permissions serve
+# them (orders/admin.py). MEDIA_URL is never served, not even with DEBUG on.

@@ -3,7 +3,6 @@
 Status and payment status change only through orders/services.py: the order page shows them
 read-only and offers a button per move (see orders/admin_views.py).
 """
-import os
 import re
 
 from django.contrib import admin, messages
@@ -96,7 +95,7 @@ class PaymentInline(ReadOnlyInline):
             return "—"
         url = reverse("admin:orders_order_payment_proof", args=[payment.order_id, payment.pk])
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, os.path.basename(payment.proof.name)
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, payment.proof_download_name
         )
 
     @admin.display(description=_("recorded by"))
@@ -479,7 +478,11 @@ class OrderAdmin(admin.ModelAdmin):
         payment = order.payments.filter(pk=payment_id).first()
         if payment is None or not payment.proof:
             raise Http404(gettext("This payment has no proof attached."))
-        return FileResponse(payment.proof.open("rb"), filename=os.path.basename(payment.proof.name))
+        try:
+            stored = payment.proof.open("rb")
+        except FileNotFoundError:
+            raise Http404(gettext("This payment has no proof attached.")) from None
+        return FileResponse(stored, filename=payment.proof_download_name)
 
 
 @admin.register(CustomStatus)

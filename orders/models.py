@@ -1,4 +1,6 @@
+import os
 import secrets
+import uuid
 from decimal import Decimal
 
 from babel.numbers import format_currency, list_currencies
@@ -8,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _, to_locale
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -335,8 +338,15 @@ class OrderCustomStatus(models.Model):
         return f"{self.order_id} {self.type}: {self.status_id}"
 
 
+PROOF_FOLDER = "payment-proofs"
+
+
 def payment_proof_path(instance, filename):
-    return f"payment-proofs/{instance.order.public_token[:16]}/{filename}"
+    """`payment-proofs/<yyyy>/<mm>/<random>.<ext>`: nothing in the name comes from the order, its
+    customer's timeline token or the uploaded file's name. Proofs are served only through the
+    staff view (orders/admin.py), never from a public address."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"{PROOF_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class Payment(models.Model):
@@ -361,6 +371,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.order.number} {self.amount}"
+
+    @property
+    def proof_download_name(self) -> str:
+        """What staff download the proof as: the order number and the payment, e.g. "K7QH-2M9X-12.pdf"."""
+        return f"{self.order.number}-{self.pk}{os.path.splitext(self.proof.name)[1].lower()}"
 
 
 class OrderEvent(models.Model):

@@ -11,14 +11,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carriers.models import Carrier
 
-from . import events, signals
+from . import events, models as order_models, signals
 from .models import (
     CustomStatus,
     CustomStatusType,
@@ -299,6 +299,25 @@ def register_payment(order: Order, *, by, amount, reference: str = "", proof=Non
     return payment
 
 
+NUMBER_DRAWS = 5  # 32^8 numbers: a second clash in a row is already next to impossible
+
+
+def _insert_order(order: Order) -> None:
+    """Insert a new order; if another order holds its number (drawn twice, or by a create racing
+    this one), draw a new number and insert again, a few times. Each try runs in a savepoint, so a
+    failed one leaves nothing behind. Any other integrity error (e.g. the storefront's external id
+    already used) is raised as it is."""
+    for draw in range(1, NUMBER_DRAWS + 1):
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return
+        except IntegrityError:
+            if draw == NUMBER_DRAWS or not Order.objects.filter(number=order.number).exists():
+                raise
+        order.number = order_models.new_order_number()
+
+
 @transaction.atomic
 def place_order(
     *,
@@ -327,6 +346,7 @@ def place_order(
     """
     errors: dict[str, list] = {}
     order = Order(
+        number=order_models.new_order_number(),
         storefront=storefront,
         external_id=external_id or "",
         external_checkout_id=(external_checkout_id or "").strip(),
@@ -380,14 +400,15 @@ def place_order(
         order.lines_total = sum((line.line_total for line in order_lines), Decimal("0"))
         order.total = order.lines_total + order.shipping_cost
     try:
-        order.full_clean(exclude=["storefront", "carrier"] + list(errors))
+        # The number's uniqueness is settled by the insert (_insert_order), which draws again on a clash.
+        order.full_clean(exclude=["storefront", "carrier", "number"] + list(errors))
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
-    order.save()
+    _insert_order(order)
     for line in order_lines:
         line.order = order
     OrderLine.objects.bulk_create(order_lines)

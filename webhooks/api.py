@@ -77,8 +77,14 @@ class EndpointOutput(serializers.Serializer):
 
 class EndpointCreatedOutput(EndpointOutput):
     secret = serializers.CharField(
+        allow_null=True,
         help_text=_("The signing secret, answered only this once: keep it to check each delivery's "
                     "X-Webhook-Signature header."),
+    )
+    secret_note = serializers.CharField(
+        required=False,
+        help_text=_("Only in a replay by Idempotency-Key, whose `secret` is null: the secret is answered once "
+                    "and not kept."),
     )
 
 
@@ -90,6 +96,8 @@ def endpoint_errors(*codes):
 
 
 class EndpointListCreateView(IdempotentPostMixin, StorefrontView):
+    idempotency_secret_fields = ("secret",)
+
     @extend_schema(
         operation_id="webhooks_list",
         summary=_("List the storefront's webhook endpoints"),

@@ -1,10 +1,16 @@
 import json
+import threading
 from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
 
 from api.models import IdempotencyKey
 from orders.models import Order, OrderEvent, Payment
+from tests.utils import requires_postgres
 
-from .conftest import order_body
+from .conftest import StorefrontClient, make_client, order_body
 
 
 def test_the_same_external_id_and_body_answers_200_with_the_same_order(api, placed):
@@ -160,3 +166,110 @@ def test_the_hourly_task_purges_expired_keys_of_every_storefront(api, other_api)
     register_schedules()
     register_schedules()
     assert Schedule.objects.filter(name=PURGE_NAME, func="api.tasks.purge_idempotency_keys").count() == 1
+
+
+# --- a request that died in flight ------------------------------------------------------------
+
+
+def dead_request_key(api, url, body, key, *, seconds_ago):
+    """The key's row as a request killed mid-flight left it: claimed, no response, started `seconds_ago`."""
+    from rest_framework.test import APIRequestFactory
+
+    from api.idempotency import request_hash
+
+    fingerprint = request_hash(APIRequestFactory().post(url, body, format="json"))
+    record = IdempotencyKey.objects.create(storefront=api.storefront, key=key, request_hash=fingerprint)
+    IdempotencyKey.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(seconds=seconds_ago))
+    return record
+
+
+def test_a_retry_after_the_request_died_in_flight_runs_it_once(api, placed, settings):
+    settings.IDEMPOTENCY_IN_FLIGHT_SECONDS = 60
+    url = f"/api/v1/orders/{placed['number']}/payments/"
+    dead_request_key(api, url, {"amount": "15000.50"}, "pay-dead", seconds_ago=61)
+
+    retry = api.post(url, {"amount": "15000.50"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-dead")
+    again = api.post(url, {"amount": "15000.50"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-dead")
+
+    assert retry.status_code == 201, retry.json()
+    assert not retry.has_header("Idempotent-Replayed")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == retry.json()
+    assert Payment.objects.count() == 1
+    assert Order.objects.get(number=placed["number"]).payment_status == "paid"
+    record = IdempotencyKey.objects.get(key="pay-dead")
+    assert record.response_status == 201
+    assert timezone.now() - record.created_at < timedelta(seconds=10)  # kept 24 hours from the retry
+
+
+def test_a_request_in_flight_for_less_than_the_limit_still_answers_409(api, placed, settings):
+    settings.IDEMPOTENCY_IN_FLIGHT_SECONDS = 60
+    url = f"/api/v1/orders/{placed['number']}/payments/"
+    dead_request_key(api, url, {"amount": "15000.50"}, "pay-busy", seconds_ago=50)
+
+    retry = api.post(url, {"amount": "15000.50"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-busy")
+
+    assert retry.status_code == 409
+    assert retry.json()["code"] == "idempotency_key_in_use"
+    assert not Payment.objects.exists()
+
+
+def test_the_in_flight_limit_outlasts_gunicorns_timeout_by_default():
+    import runpy
+
+    from django.conf import settings
+
+    gunicorn = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.conf.py"))
+
+    assert settings.IDEMPOTENCY_IN_FLIGHT_SECONDS >= gunicorn["timeout"] + 30
+
+
+def test_a_dead_request_that_comes_back_cannot_store_or_drop_the_key_it_lost(api, settings):
+    from rest_framework.response import Response
+
+    from api.idempotency import begin, finish
+
+    settings.IDEMPOTENCY_IN_FLIGHT_SECONDS = 60
+    slow = begin(storefront=api.storefront, key="k-slow", fingerprint="f")
+    IdempotencyKey.objects.filter(pk=slow.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+    retry = begin(storefront=api.storefront, key="k-slow", fingerprint="f")
+
+    finish(slow, Response({"from": "slow"}, status=201))
+    finish(slow, Response({"from": "slow"}, status=500))  # would give the key up
+    finish(retry, Response({"from": "retry"}, status=201))
+
+    record = IdempotencyKey.objects.get(key="k-slow")
+    assert (record.response_status, record.response_body) == (201, {"from": "retry"})
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_retries_racing_for_a_dead_requests_key_run_it_once(settings):
+    settings.IDEMPOTENCY_IN_FLIGHT_SECONDS = 60
+    api = make_client("Tienda Carrera")
+    number = api.create_order().json()["number"]
+    url = f"/api/v1/orders/{number}/payments/"
+    dead_request_key(api, url, {"amount": "15000.50"}, "pay-race", seconds_ago=120)
+    racers = 4
+    barrier = threading.Barrier(racers)
+    results = [None] * racers
+
+    def retry(index):
+        try:
+            client = StorefrontClient(api.storefront, api.key)
+            barrier.wait(timeout=10)
+            response = client.post(url, {"amount": "15000.50"}, format="json", HTTP_IDEMPOTENCY_KEY="pay-race")
+            results[index] = (response.status_code, response.has_header("Idempotent-Replayed"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry, args=(i,)) for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    ran = [result for result in results if result == (201, False)]
+    assert len(ran) == 1, results
+    assert all(result in {(201, True), (409, False)} for result in results if result != (201, False)), results
+    assert Payment.objects.count() == 1

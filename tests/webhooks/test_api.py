@@ -142,3 +142,51 @@ def test_without_a_key_nothing_is_shown(client):
 def test_errors_speak_the_requests_language(api, language, detail):
     response = api.get("/api/v1/webhooks/12345/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.json() == {"code": "not_found", "detail": detail}
+
+
+def test_a_replayed_registration_does_not_answer_the_secret_again(api):
+    from api.models import IdempotencyKey
+
+    body = {"url": URL, "events": ["order.created"]}
+    first = api.post("/api/v1/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="wh-1")
+    replay = api.post("/api/v1/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="wh-1")
+    secret = first.json()["secret"]
+    assert secret == Endpoint.objects.get(pk=first.json()["id"]).secret
+    api.delete(f"/api/v1/webhooks/{first.json()['id']}/")
+    after_delete = api.post("/api/v1/webhooks/", body, format="json", HTTP_IDEMPOTENCY_KEY="wh-1")
+
+    assert first.status_code == replay.status_code == after_delete.status_code == 201
+    assert Endpoint.objects.count() == 0
+    for again in (replay, after_delete):
+        data = again.json()
+        assert again["Idempotent-Replayed"] == "true"
+        assert data["secret"] is None
+        assert "only once" in data["secret_note"]
+        assert secret not in again.content.decode()
+        assert {k: v for k, v in data.items() if k not in ("secret", "secret_note")} == {
+            k: v for k, v in first.json().items() if k != "secret"
+        }
+    kept = list(IdempotencyKey.objects.values_list("key", "request_hash", "response_body"))
+    assert len(kept) == 1
+    assert secret not in repr(kept) and secret[10:] not in repr(kept)
+
+
+def test_secrets_kept_before_the_upgrade_are_forgotten(api):
+    import importlib
+
+    from django.apps import apps
+
+    from api.models import IdempotencyKey
+
+    forget_kept_secrets = importlib.import_module("api.migrations.0003_forget_kept_secrets").forget_kept_secrets
+    stored = {"id": 1, "url": URL, "secret_hint": "whsec_abcd…", "secret": "whsec_abcdefghijklmnop"}
+    IdempotencyKey.objects.create(storefront=api.storefront, key="old", request_hash="h", response_status=201,
+                                  response_body=stored)
+    IdempotencyKey.objects.create(storefront=api.storefront, key="order", request_hash="h", response_status=201,
+                                  response_body={"number": "K7QH-2M9X"})
+
+    forget_kept_secrets(apps, None)
+    forget_kept_secrets(apps, None)
+
+    assert IdempotencyKey.objects.get(key="old").response_body == {**stored, "secret": None}
+    assert IdempotencyKey.objects.get(key="order").response_body == {"number": "K7QH-2M9X"}
