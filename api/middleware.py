@@ -68,7 +68,7 @@ class APIErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(API_PREFIX):
+        if not (request.path_info + "/").startswith(API_PREFIX):
             return self.get_response(request)
         refusal = body_refusal(request)
         if refusal is not None:

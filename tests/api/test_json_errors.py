@@ -44,7 +44,7 @@ def test_the_limit_is_read_from_the_setting(api, settings):
     assert (response.status_code, response.json()["code"]) == (413, "request_too_large")
 
 
-@pytest.mark.parametrize("path", ["/api/v1/", "/api/", "/api/v2/orders/", "/api/v1/nothing/here/", "/api/v1/orders/X/nope/"])
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/", "/api", "/api/v2/orders/", "/api/v1/nothing/here/", "/api/v1/orders/X/nope/"])
 def test_an_address_that_names_no_endpoint_answers_a_json_404(client, path):
     response = client.get(path)
 
