@@ -25,7 +25,6 @@ from datetime import timedelta
 from functools import partial
 
 import requests
-import safehttp
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,9 +33,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import payloads
+import safehttp
+
+from . import payloads, validators
 from .models import Attempt, Delivery, Endpoint
-from . import validators
 
 logger = logging.getLogger(__name__)
 

@@ -6,10 +6,11 @@ VAPID_SUBJECT (mailto: or https: address the push services can contact).
 import json
 
 import requests
-import safehttp
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pywebpush import WebPushException, webpush
+
+import safehttp
 
 from ..base import BasePushBackend, PermanentError, SubscriptionGone, TransientError
 from .endpoints import endpoint_refusal, session
