@@ -294,6 +294,9 @@ TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
 VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{STORE_EMAIL}")
+# Web push endpoints must be https on port 443 of a browser's push service (Google, Mozilla, Apple,
+# Microsoft); true lets any address, port and http through (a push service stub, in tests only).
+WEBPUSH_ALLOW_LOCAL_ENDPOINTS = env.bool("WEBPUSH_ALLOW_LOCAL_ENDPOINTS", default=False)
 
 # --- SMS credits (billing app): warn staff when the balance falls below this share of the allowance.
 SMS_CREDIT_WARNING_RATIO = env.float("SMS_CREDIT_WARNING_RATIO", default=0.2)
@@ -328,5 +331,5 @@ WEBHOOK_RETRY_DELAYS = [
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
-# http:// and private or loopback addresses (a receiver on this machine): for development only.
+# http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)
