@@ -37,7 +37,8 @@ INSTALLED_APPS = [
     "django_q",
     "anymail",
     "phonenumber_field",
-    # Our apps. Leaves first: carriers, billing and storefronts import nothing of ours.
+    # Our apps. Leaves first: outbox, carriers, billing and storefronts import nothing of ours.
+    "outbox",
     "carriers",
     "billing",
     "storefronts",
@@ -238,5 +239,7 @@ WEBHOOK_RETRY_DELAYS = [
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+# How long a worker holds a claimed delivery before another may post it; longer than WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
 # http:// and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)

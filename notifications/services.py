@@ -1,6 +1,8 @@
 """Milestone and rule notifications: write the outbox rows, deliver them, retry, sweep, purge.
 
-The flow (see DESIGN.md):
+The row's lifecycle (claim, claim a batch, finish, retry later, sweep, purge, schedules) is the
+outbox engine's (outbox/engine.py), with the notifications' settings (notifications/outbox.py).
+The flow:
 1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
    one `Notification` row per enabled channel (the outbox, one INSERT ... ON CONFLICT DO
    NOTHING), and one delivery task for the transaction's rows, enqueued so that it runs only
@@ -8,8 +10,8 @@ The flow (see DESIGN.md):
    commit). A rolled-back change leaves nothing.
    Staff-made notification rules (`record_rules()`) and the checkout recovery message
    (`record_checkout_recovery()`) write rows to the same outbox, delivered the same way.
-2. The worker calls `deliver()`: it claims the row (a conditional UPDATE on `status=queued`
-   and an expired claim), so a task that runs twice, or twice at once, sends once.
+2. The worker calls `deliver()`: it claims the row (`NOTIFICATIONS.claim`: a conditional UPDATE
+   on `status=queued` and an expired claim), so a task that runs twice, or twice at once, sends once.
 3. Transient failures are retried with exponential backoff: the row stays `queued` with
    `next_attempt_at` set, and a one-off django-q2 schedule runs the task again at that time.
    The periodic sweep re-enqueues any queued row overdue by the grace period (a process
@@ -32,8 +34,8 @@ import phonenumbers
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.template import TemplateSyntaxError
 from django.utils import timezone, translation
@@ -57,21 +59,12 @@ from .models import (
     PurchaseExperienceChange,
     RuleFiring,
 )
+from .outbox import NOTIFICATIONS
 from .rendering import TemplateMissing, cached, render_for_checkout, render_for_order, render_for_rule
 
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
-
-DELIVER_TASK = "notifications.tasks.deliver_notification"
-# How long a worker holds a claimed row by default; longer than any backend's network timeout
-# (settings.NOTIFICATION_CLAIM_SECONDS).
-CLAIM_SECONDS = 120
-# Rows sent by one delivery task (a backlog, a transaction's rows): fewer tasks, less broker work.
-DELIVERY_BATCH = 50
-DELIVER_MANY_TASK = "notifications.tasks.deliver_notifications"
-PURGE_BATCH_SIZE = 5000
-MAX_RETRY_DELAY_SECONDS = 6 * 60 * 60
 
 NOT_NOTIFIED = _("not notified at staff's request")
 SENT_BY_PLATFORM = _("sent by the store platform")
@@ -179,59 +172,21 @@ def platform_sends_email(order, milestone: str) -> bool:
 # --- the outbox -----------------------------------------------------------------------------
 
 
-def enqueue_deliveries(notification_ids) -> None:
-    """One delivery task per DELIVERY_BATCH rows; the task sends them in turn.
-
-    A delivery task's success is not kept as a django-q2 result (`save=False`): the row is the
-    record, and keeping one result per message made the cluster's monitor prune the result
-    table once per message. Failed tasks are still kept.
-    """
-    from django_q.tasks import async_task
-
-    ids = list(notification_ids)
-    for start in range(0, len(ids), DELIVERY_BATCH):
-        chunk = ids[start:start + DELIVERY_BATCH]
-        if len(chunk) == 1:
-            async_task(DELIVER_TASK, chunk[0], task_name=f"notification-{chunk[0]}", group="notifications",
-                       save=False)
-        else:
-            async_task(DELIVER_MANY_TASK, chunk, task_name=f"notifications-{chunk[0]}-{len(chunk)}",
-                       group="notifications", save=False)
-
+# One delivery task per 50 rows, sent in turn; no django-q2 success result is kept for it (the row
+# is the record, and keeping one result per message made the cluster's monitor prune the result
+# table once per message). Failed tasks are still kept.
+enqueue_deliveries = NOTIFICATIONS.enqueue
 
 _collecting = threading.local()
 
 
-def _broker_shares_transaction() -> bool:
-    """Whether django-q2's broker is the ORM broker on this database, outside sync mode."""
-    from django_q.conf import Conf
-
-    return (
-        Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
-        and not (Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict))
-    )
-
-
-def _enqueue_after_commit(notification_ids: list[int]) -> None:
-    """Enqueue the delivery of rows written in the current transaction, to run once it commits.
-
-    With the ORM broker the task row is written in the same transaction: it commits, or rolls
-    back, with the outbox rows (one commit instead of two, and no window in which the rows are
-    committed but their task is not yet). Other brokers are written to after the commit;
-    `robust`: a broker that is down must not break the staff's request (the sweep re-enqueues).
-    """
-    if transaction.get_connection().in_atomic_block and _broker_shares_transaction():
-        enqueue_deliveries(notification_ids)
-    else:
-        transaction.on_commit(partial(enqueue_deliveries, notification_ids), robust=True)
-
-
 def _enqueue_delivery(notification_id: int) -> None:
-    """Enqueue a row written in the current transaction (see _enqueue_after_commit)."""
+    """Enqueue a row written in the current transaction, to run once it commits: with the ORM
+    broker the task row is written in the same transaction (NOTIFICATIONS.enqueue_after_commit)."""
     if getattr(_collecting, "ids", None) is not None:
         _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
         return
-    _enqueue_after_commit([notification_id])
+    NOTIFICATIONS.enqueue_after_commit([notification_id])
 
 
 @contextmanager
@@ -248,7 +203,7 @@ def one_task():
     finally:
         _collecting.ids = None
     if ids:
-        _enqueue_after_commit(ids)
+        NOTIFICATIONS.enqueue_after_commit(ids)
 
 
 def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
@@ -288,7 +243,7 @@ def _write(rows: list[Notification]) -> list[Notification]:
             continue
         if row.rule_id and row.rule.delay_minutes:
             # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
-            schedule_retry(row.pk, row.next_attempt_at, attempt=1)
+            NOTIFICATIONS.schedule_retry(row.pk, row.next_attempt_at, attempt=1)
         else:
             _enqueue_delivery(row.pk)
     return inserted
@@ -421,10 +376,6 @@ def _fallback(notification: Notification, setting: MilestoneSetting | None = Non
 # --- delivery -------------------------------------------------------------------------------
 
 
-def _claim_seconds() -> int:
-    return getattr(settings, "NOTIFICATION_CLAIM_SECONDS", CLAIM_SECONDS)
-
-
 def deliver_many(notification_ids) -> dict[str, int]:
     """Send many queued rows (one task for a backlog or a transaction's rows), like deliver() each.
 
@@ -433,22 +384,11 @@ def deliver_many(notification_ids) -> dict[str, int]:
     that raises does not stop the rest. Returns how many reached each status.
     """
     ids = list(notification_ids)
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=Status.QUEUED)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .values_list("pk", flat=True)
-        )
-        Notification.objects.filter(pk__in=claimed).update(
-            locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1
-        )
+    claimed = NOTIFICATIONS.claim_batch(ids)
     reached: dict[str, int] = {"None": len(ids) - len(claimed)} if len(claimed) < len(ids) else {}
     # Stop well before the task's timeout and the rows' claim run out (a slow provider): the rest
     # is released and handed to a new task, never left to a second worker while this one sends.
-    deadline = time.monotonic() + min(settings.NOTIFICATION_BATCH_SECONDS, _claim_seconds() / 2)
+    deadline = time.monotonic() + min(settings.NOTIFICATION_BATCH_SECONDS, NOTIFICATIONS.claim_seconds / 2)
     _provider_ids.pending = []
     try:
         rows = list(_for_delivery().filter(pk__in=claimed).order_by("pk"))
@@ -470,9 +410,7 @@ def deliver_many(notification_ids) -> dict[str, int]:
 
 def _hand_over(notification_ids: list[int]) -> int:
     """Release rows this worker claimed but did not send (the attempt is not spent); enqueue them anew."""
-    Notification.objects.filter(pk__in=notification_ids, status=Status.QUEUED).update(
-        locked_until=None, attempts=F("attempts") - 1
-    )
+    NOTIFICATIONS.release(notification_ids)
     enqueue_deliveries(notification_ids)
     return len(notification_ids)
 
@@ -483,14 +421,7 @@ def deliver(notification_id: int) -> str | None:
     Safe to call any number of times, at once or in turn: only the caller that claims the
     queued row sends it.
     """
-    now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, status=Status.QUEUED)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(locked_until=now + timedelta(seconds=_claim_seconds()), attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    if not NOTIFICATIONS.claim(notification_id):
         return None
     return _deliver_claimed(_for_delivery().get(pk=notification_id))
 
@@ -502,7 +433,7 @@ def _for_delivery():
 def _deliver_claimed(notification: Notification) -> str:
     """Send a row this worker has claimed (status queued, attempts counted); returns the status reached."""
     notification_id = notification.pk
-    if notification.attempts > settings.NOTIFICATION_MAX_ATTEMPTS:
+    if NOTIFICATIONS.attempts_lost(notification):
         # Earlier attempts never reported back (a worker died while sending).
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))
     no_longer_due = _no_longer_due(notification)
@@ -661,20 +592,8 @@ def _log_label(notification: Notification) -> str:
 
 
 def _finish(notification: Notification, status: str, *, reason: str = "", **fields) -> str:
-    Notification.objects.filter(pk=notification.pk).update(
-        status=status,
-        reason=reason,
-        locked_until=None,
-        next_attempt_at=None,
-        language=notification.language,
-        subject=notification.subject,
-        body=notification.body,
-        updated_at=timezone.now(),
-        **fields,
-    )
-    notification.status = status
-    notification.reason = reason
-    return status
+    """The final status, with the message as rendered (NOTIFICATIONS.carried_fields)."""
+    return NOTIFICATIONS.finish(notification, status, reason=reason, **fields)
 
 
 def _fail(notification: Notification, reason: str) -> str:
@@ -686,30 +605,9 @@ def _fail(notification: Notification, reason: str) -> str:
 
 
 def _retry_or_fail(notification: Notification, error: str) -> str:
-    if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+    if not NOTIFICATIONS.retry_later(notification, error):
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts, error=error))
-    delay = min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_DELAY_SECONDS)
-    next_attempt_at = timezone.now() + timedelta(seconds=delay)
-    Notification.objects.filter(pk=notification.pk).update(
-        reason=error, locked_until=None, next_attempt_at=next_attempt_at, language=notification.language,
-        subject=notification.subject, body=notification.body, updated_at=timezone.now(),
-    )
-    schedule_retry(notification.pk, next_attempt_at, attempt=notification.attempts + 1)
     return Status.QUEUED
-
-
-def schedule_retry(notification_id: int, when, *, attempt: int) -> None:
-    """A one-off django-q2 schedule that runs the delivery task again at `when` (deleted once run)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.create(
-        name=f"notification {notification_id} attempt {attempt}"[:100],
-        func=DELIVER_TASK,
-        args=repr(notification_id),
-        schedule_type=Schedule.ONCE,
-        repeats=-1,
-        next_run=when,
-    )
 
 
 # --- channels -------------------------------------------------------------------------------
@@ -904,63 +802,37 @@ def update_purchase_experience(*, by, switches: dict, fallbacks: dict, platform_
 # --- periodic jobs --------------------------------------------------------------------------
 
 
-def requeue_stale(*, now=None, limit: int = 1000) -> int:
-    """Enqueue again the queued rows whose delivery is overdue by the grace period."""
-    now = now or timezone.now()
-    overdue = now - timedelta(seconds=settings.NOTIFICATION_REQUEUE_AFTER_SECONDS)
-    ids = list(
-        Notification.objects.filter(status=Status.QUEUED)
-        .filter(Q(next_attempt_at__lte=overdue) | Q(next_attempt_at__isnull=True, created_at__lte=overdue))
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    # The grace period starts again: a long queue is not flooded with the same row every minute.
-    Notification.objects.filter(pk__in=ids, status=Status.QUEUED).update(next_attempt_at=now)
-    enqueue_deliveries(ids)
-    if ids:
-        logger.info("Re-enqueued %s overdue notifications", len(ids))
-    return len(ids)
+# Enqueue again the queued rows overdue by NOTIFICATION_REQUEUE_AFTER_SECONDS.
+requeue_stale = NOTIFICATIONS.requeue_stale
 
 
-def purge_log(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
+def purge_log(*, now=None, batch_size: int | None = None) -> int:
     """Delete log rows older than the retention, batch by batch; returns how many were deleted.
 
     Each batch is counted into DailyNotificationCount (per local day, milestone, channel and
     status) in the same transaction that deletes it, so the counts stay exact after the rows are gone.
     """
     now = now or timezone.now()
+    batch_size = batch_size or NOTIFICATIONS.purge_batch_size
+    deleted = NOTIFICATIONS.purge(now=now, batch_size=batch_size, before_delete=_count_purged)
     cutoff = now - timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
-    tz = timezone.get_current_timezone()
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                Notification.objects.select_for_update()
-                .filter(created_at__lt=cutoff)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            counts = (
-                Notification.objects.filter(pk__in=ids)
-                .annotate(day=TruncDate("created_at", tzinfo=tz))
-                .values("day", "milestone", "channel", "status")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            _add_daily_counts(counts)
-            Notification.objects.filter(pk__in=ids).delete()
-        deleted += len(ids)
     while True:
         ids = list(EmailTrackingEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
         if not ids:
             break
         EmailTrackingEvent.objects.filter(pk__in=ids).delete()
-    if deleted:
-        logger.info("Purged %s notification log rows older than %s", deleted, cutoff)
     return deleted
+
+
+def _count_purged(ids) -> None:
+    tz = timezone.get_current_timezone()
+    _add_daily_counts(
+        Notification.objects.filter(pk__in=ids)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day", "milestone", "channel", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def _add_daily_counts(counts) -> None:
