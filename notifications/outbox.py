@@ -7,7 +7,7 @@ Transient failures are retried with exponential backoff from NOTIFICATION_RETRY_
 """
 from datetime import time
 
-from outbox.engine import OutboxKind
+from outbox.engine import OutboxKind, Periodic
 
 from .models import Notification
 
@@ -32,11 +32,12 @@ class NotificationOutbox(OutboxKind):
     retention_days_setting = "NOTIFICATION_LOG_RETENTION_DAYS"
 
     purge_batch_size = 5000
-    sweep_schedule_name = "notifications: re-enqueue overdue notifications"
-    sweep_task = "notifications.tasks.sweep_queued_notifications"
-    purge_schedule_name = "notifications: purge the notification log"
-    purge_task = "notifications.tasks.purge_notification_log"
-    purge_at = time(3, 30)
+    sweep_schedule = Periodic(
+        "notifications: re-enqueue overdue notifications", "notifications.tasks.sweep_queued_notifications"
+    )
+    purge_schedule = Periodic(
+        "notifications: purge the notification log", "notifications.tasks.purge_notification_log", at=time(3, 30)
+    )
 
 
 NOTIFICATIONS = NotificationOutbox()

@@ -2,6 +2,6 @@
 registered after `migrate` (idempotent: see outbox/schedules.py)."""
 from .outbox import NOTIFICATIONS
 
-SWEEP_NAME = NOTIFICATIONS.sweep_schedule_name
-PURGE_NAME = NOTIFICATIONS.purge_schedule_name
+SWEEP_NAME = NOTIFICATIONS.sweep_schedule.name
+PURGE_NAME = NOTIFICATIONS.purge_schedule.name
 register_schedules = NOTIFICATIONS.register_schedules

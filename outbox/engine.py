@@ -20,7 +20,9 @@ counts at once):
         retry_delays_setting = "WEBHOOK_RETRY_DELAYS"              # or retry_base_setting: doubling
         requeue_after_setting = "WEBHOOK_REQUEUE_AFTER_SECONDS"
         retention_days_setting = "WEBHOOK_RETENTION_DAYS"
-        sweep_task, purge_task = "webhooks.tasks.sweep_queued_webhooks", "webhooks.tasks.purge_webhook_deliveries"
+        sweep_schedule = Periodic("webhooks: re-enqueue overdue deliveries", "webhooks.tasks.sweep_queued_webhooks")
+        purge_schedule = Periodic("webhooks: purge old deliveries", "webhooks.tasks.purge_webhook_deliveries",
+                                  at=time(3, 45))
         ...
 
     WEBHOOKS = DeliveryOutbox()
@@ -55,6 +57,7 @@ from __future__ import annotations
 import logging
 from datetime import time, timedelta
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -75,6 +78,15 @@ def broker_shares_transaction() -> bool:
         Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
         and not (Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict))
     )
+
+
+class Periodic(NamedTuple):
+    """A periodic schedule of a kind: its name (how it is found again after each migrate), its task,
+    and for a daily one the time of day (the store's clock)."""
+
+    name: str
+    task: str
+    at: time | None = None
 
 
 class OutboxKind:
@@ -115,13 +127,10 @@ class OutboxKind:
     purge_batch_size = 5000
     purge_keeps_queued = False
 
-    # Periodic schedules (registered after migrate).
-    sweep_schedule_name = ""
-    sweep_task = ""
+    # Periodic schedules, registered after migrate: the sweep every `sweep_every_minutes`, the purge daily.
+    sweep_schedule: Periodic = None
     sweep_every_minutes = 1
-    purge_schedule_name = ""
-    purge_task = ""
-    purge_at = time(3, 30)
+    purge_schedule: Periodic = None
 
     # --- settings ----------------------------------------------------------------------------
 
@@ -311,23 +320,23 @@ class OutboxKind:
         return deleted
 
     def periodic_schedules(self) -> dict[str, dict]:
-        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_at`, the store's time)."""
+        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_schedule.at`, store time)."""
         from django_q.models import Schedule
 
         return {
-            self.sweep_schedule_name: {
-                "func": self.sweep_task,
+            self.sweep_schedule.name: {
+                "func": self.sweep_schedule.task,
                 "schedule_type": Schedule.MINUTES,
                 "minutes": self.sweep_every_minutes,
                 "repeats": -1,
                 "next_run": timezone.now(),
             },
-            self.purge_schedule_name: {
-                "func": self.purge_task,
+            self.purge_schedule.name: {
+                "func": self.purge_schedule.task,
                 "schedule_type": Schedule.DAILY,
                 "minutes": None,
                 "repeats": -1,
-                "next_run": schedules.next_local(self.purge_at),
+                "next_run": schedules.next_local(self.purge_schedule.at or time(3, 30)),
             },
         }
 

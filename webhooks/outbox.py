@@ -6,7 +6,7 @@ to WEBHOOK_MAX_ATTEMPTS attempts in all; the purge leaves queued deliveries alon
 """
 from datetime import time
 
-from outbox.engine import OutboxKind
+from outbox.engine import OutboxKind, Periodic
 
 from .models import Delivery
 
@@ -28,11 +28,10 @@ class DeliveryOutbox(OutboxKind):
 
     purge_batch_size = 2000
     purge_keeps_queued = True
-    sweep_schedule_name = "webhooks: re-enqueue overdue deliveries"
-    sweep_task = "webhooks.tasks.sweep_queued_webhooks"
-    purge_schedule_name = "webhooks: purge old deliveries"
-    purge_task = "webhooks.tasks.purge_webhook_deliveries"
-    purge_at = time(3, 45)
+    sweep_schedule = Periodic("webhooks: re-enqueue overdue deliveries", "webhooks.tasks.sweep_queued_webhooks")
+    purge_schedule = Periodic(
+        "webhooks: purge old deliveries", "webhooks.tasks.purge_webhook_deliveries", at=time(3, 45)
+    )
 
 
 WEBHOOKS = DeliveryOutbox()

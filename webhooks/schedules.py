@@ -2,6 +2,6 @@
 registered after `migrate` (idempotent: see outbox/schedules.py)."""
 from .outbox import WEBHOOKS
 
-SWEEP_NAME = WEBHOOKS.sweep_schedule_name
-PURGE_NAME = WEBHOOKS.purge_schedule_name
+SWEEP_NAME = WEBHOOKS.sweep_schedule.name
+PURGE_NAME = WEBHOOKS.purge_schedule.name
 register_schedules = WEBHOOKS.register_schedules
