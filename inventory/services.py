@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from orders import services as order_services
 from orders.models import Order
 
 from .models import MAX_QUANTITY, SKU_MAX_LENGTH, LowStockAlert, StockItem, StockMovement
@@ -129,7 +130,8 @@ def take_for_order(order: Order, *, by=None) -> list[str]:
 
     Lines without a SKU, or whose SKU is unknown or not tracked, take nothing; lines with the
     same SKU add up. An order is never refused: a SKU taken below zero is "oversold" (the
-    storefront already sold it), recorded in ``order.oversold_skus`` for staff to act on.
+    storefront already sold it), recorded in ``order.oversold_skus`` for staff to act on, through
+    ``orders.services.record_oversold`` (which moves the order's ``updated_at``).
     Runs in the transaction that placed the order (the caller's).
     """
     wanted: Counter[str] = Counter()
@@ -147,8 +149,7 @@ def take_for_order(order: Order, *, by=None) -> list[str]:
             oversold.append(item.sku)
     changes.save()
     if oversold:
-        Order.objects.filter(pk=order.pk).update(oversold_skus=oversold)
-        order.oversold_skus = oversold
+        order_services.record_oversold(order, oversold)
     return oversold
 
 

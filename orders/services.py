@@ -309,6 +309,20 @@ def register_payment(order: Order, *, by, amount, reference: str = "", proof=Non
     return payment
 
 
+def record_oversold(order: Order, skus: list[str]) -> Order:
+    """Record the SKUs `order` took below zero stock (the inventory app calls it when the order is placed).
+
+    Runs in the caller's transaction. `updated_at` moves with it, so the API's kept order JSON and
+    integrations syncing with `updated_since` see the flag; the instance given is updated too.
+    """
+    now = timezone.now()
+    skus = list(skus)
+    Order.objects.filter(pk=order.pk).update(oversold_skus=skus, updated_at=now)
+    order.oversold_skus = skus
+    order.updated_at = now
+    return order
+
+
 NUMBER_DRAWS = 5  # 32^8 numbers: a second clash in a row is already next to impossible
 
 
