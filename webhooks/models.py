@@ -1,12 +1,14 @@
 """Signed outbound webhooks: the endpoints a storefront registers and the deliveries (the outbox).
 
 One `Delivery` row per event and subscribed endpoint is written inside the order's transaction
-(see services.py); the body is serialized then, once, and sent as it was on every attempt.
+(see services.py); the body is built once that transaction commits, once, and sent as it was on
+every attempt.
 """
 import secrets
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -111,8 +113,10 @@ class Delivery(OutboxRow):
     # The same id for every endpoint of the event and on every attempt: receivers de-duplicate on it.
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4, editable=False)
     event_type = models.CharField(_("event"), max_length=40, choices=Event.choices)
-    # The JSON posted, exactly as signed: serialized once, when the event happened.
-    body = models.TextField(_("body"), editable=False)
+    # What the event itself says ({"created_at", "data"}), from the signal, until the body is built.
+    event_data = models.JSONField(_("event data"), default=dict, editable=False, encoder=DjangoJSONEncoder)
+    # The JSON posted, exactly as signed: built once, from the committed order ("" until then).
+    body = models.TextField(_("body"), blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)

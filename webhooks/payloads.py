@@ -3,8 +3,12 @@
     {"id": "<event uuid>", "type": "order.shipped", "created_at": "<ISO 8601>",
      "data": {"order": {...GET /api/v1/orders/{number}/ without payments and events...}, "tracking": {...}}}
 
-Built once, when the event happens, inside the order's transaction: every attempt and every
-redelivery sends the same bytes.
+The event's own data (its time; the status change, payment or custom status it reports) is
+taken from the signal when it is sent. The order, and what is read from it (`ORDER_PARTS`: the
+tracking of a shipment, the reason of a cancellation), are read afresh once the order's transaction
+commits (`committed_order`), so the body shows what every reaction to the change wrote, whatever the
+order in which they ran. Built once and stored: every attempt and every redelivery sends the same
+bytes.
 """
 from __future__ import annotations
 
@@ -16,11 +20,22 @@ from rest_framework import serializers
 
 from orders.models import OrderEvent, Status
 
+from .models import Event
+
 _datetime = serializers.DateTimeField()
 
 
 def timestamp(value) -> str:
     return _datetime.to_representation(value)
+
+
+def committed_order(pk: int):
+    """The order as committed, with what its JSON shows read in a few queries; None if it is gone."""
+    from orders.models import Order
+
+    return Order.objects.select_related("carrier").with_custom_statuses().prefetch_related("lines").filter(
+        pk=pk
+    ).first()
 
 
 def order_data(order) -> dict:
@@ -31,7 +46,9 @@ def order_data(order) -> dict:
 
 
 def envelope(*, event_id, event_type: str, created_at, data: dict) -> str:
-    body = {"id": str(event_id), "type": event_type, "created_at": timestamp(created_at), "data": data}
+    """The body posted. created_at: a datetime or its `timestamp()`."""
+    when = created_at if isinstance(created_at, str) else timestamp(created_at)
+    body = {"id": str(event_id), "type": event_type, "created_at": when, "data": data}
     return json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -93,3 +110,10 @@ def custom_status_change(status_type: str, from_status, to_status) -> dict:
             "to": _custom_status(to_status),
         }
     }
+
+
+# What events add next to the order that is read from the (committed) order itself.
+ORDER_PARTS = {
+    Event.ORDER_SHIPPED: tracking,
+    Event.ORDER_CANCELLED: cancellation,
+}

@@ -1,7 +1,9 @@
 """Receivers of the orders app's signals: they write the webhook outbox rows.
 
 The signals are sent inside the transaction that changed the order, so the rows commit or
-roll back with the change; deliveries are enqueued only once it commits.
+roll back with the change; deliveries are enqueued only once it commits. A receiver passes only
+what the signal says; the order (and its tracking, a cancellation's reason) is read for the body
+once the change commits (services.build_bodies), never from the shared `order` instance.
 """
 from orders.models import Status
 
@@ -16,9 +18,9 @@ def on_order_placed(sender, order, **kwargs):
 def on_order_status_changed(sender, order, from_status, to_status, **kwargs):
     events = [(Event.ORDER_STATUS_CHANGED, payloads.status_change(from_status, to_status))]
     if to_status == Status.SHIPPED:
-        events.append((Event.ORDER_SHIPPED, lambda: payloads.tracking(order)))
+        events.append((Event.ORDER_SHIPPED, None))  # tracking: payloads.ORDER_PARTS
     elif to_status == Status.CANCELLED:
-        events.append((Event.ORDER_CANCELLED, lambda: payloads.cancellation(order)))
+        events.append((Event.ORDER_CANCELLED, None))  # reason: payloads.ORDER_PARTS
     services.record_events(order, events)
 
 

@@ -3,16 +3,24 @@
 The row's lifecycle (claim, retries, sweep, purge) is the outbox engine's (outbox/engine.py),
 with the webhooks' settings (webhooks/outbox.py):
 1. A receiver of an orders signal calls `record_events()` inside the order's transaction: one
-   `Delivery` row per active endpoint of the order's storefront subscribed to the event, the body
-   serialized once; once the transaction commits, `webhooks.tasks.deliver_webhook(id)` is enqueued.
-   A rolled-back change leaves nothing and sends nothing.
-2. The worker calls `deliver()`: it claims the row (`WEBHOOKS.claim`), so a task that runs twice,
+   `Delivery` row per active endpoint of the order's storefront subscribed to the event, with what
+   the event itself says (taken from the signal's arguments) but no body yet. A rolled-back change
+   leaves nothing and sends nothing.
+2. Once the transaction commits, `build_bodies()` reads the order afresh and builds each event's
+   body from what was committed, so it shows every reaction to the change (the stock's oversold
+   SKUs...) whatever the order in which the receivers ran, and none of them reads what another
+   wrote on the shared `order` instance. The body is stored once (a conditional `UPDATE` of the
+   event's rows without one), then `webhooks.tasks.deliver_webhook(id)` is enqueued. If the process
+   dies between the commit and the build, the rows are there, queued: the sweep enqueues them and
+   the first worker that claims one builds the body. Either way every endpoint and every attempt
+   (and redelivery) get the same bytes. An event built late shows the order as committed then.
+3. The worker calls `deliver()`: it claims the row (`WEBHOOKS.claim`), so a task that runs twice,
    or twice at once, posts once.
-3. Timeouts, connection errors, 429 and 5xx are retried on `WEBHOOK_RETRY_DELAYS` (about a day)
+4. Timeouts, connection errors, 429 and 5xx are retried on `WEBHOOK_RETRY_DELAYS` (about a day)
    through one-off django-q2 schedules; any other answer fails the delivery at once.
-4. A delivery that fails adds one to the endpoint's consecutive failures (a success resets them);
+5. A delivery that fails adds one to the endpoint's consecutive failures (a success resets them);
    at `WEBHOOK_DISABLE_AFTER_FAILURES` the endpoint is disabled and staff get an email.
-5. The sweep re-enqueues queued rows overdue by the grace period; a daily purge deletes old rows.
+6. The sweep re-enqueues queued rows overdue by the grace period; a daily purge deletes old rows.
 """
 from __future__ import annotations
 
@@ -58,6 +66,7 @@ UNREACHABLE = _("could not connect: %(error)s")
 BAD_REQUEST = _("the request could not be made: %(error)s")
 PRIVATE_ADDRESS = _("the endpoint's host resolves to a private address (%(address)s)")
 REFUSED = _("not sent, the address is not allowed: %(error)s")
+ORDER_GONE = _("not sent: the order was deleted before the event's body was built")
 DISABLED_REASON = _("Disabled after %(count)s failed deliveries in a row; the last one: %(error)s")
 
 
@@ -82,16 +91,19 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 def record_events(order, events) -> list[Delivery]:
     """Write the outbox rows of one or more events of `order` (call it inside the order's transaction).
 
-    events: [(event_type, extra)] where extra is a dict, or a callable returning one, merged
+    events: [(event_type, extra)] where extra is a dict, or a callable returning one, of what the
+    event itself says (from the signal's arguments, never from the shared `order` instance), merged
     next to "order" in the body's data (called only when some endpoint subscribes). One row per
-    event and subscribed active endpoint of the order's own storefront; nothing otherwise.
+    event and subscribed active endpoint of the order's own storefront; nothing otherwise. The body
+    is not built here: once the transaction commits, `build_bodies()` builds it from the committed
+    order; if the process dies before that, the first worker that claims a row builds it.
     """
     if order.storefront_id is None:
         return []
     endpoints = list(Endpoint.objects.filter(storefront_id=order.storefront_id, active=True).order_by("pk"))
     if not endpoints:
         return []
-    rows, order_data = [], None
+    rows = []
     now = timezone.now()
     for event_type, extra in events:
         subscribed = [endpoint for endpoint in endpoints if endpoint.subscribes_to(event_type)]
@@ -100,22 +112,68 @@ def record_events(order, events) -> list[Delivery]:
         # Names (custom statuses) in the store's language: the body must not depend on the language
         # of whoever made the change (a staff member's admin, a storefront's request).
         with translation.override(settings.LANGUAGE_CODE):
-            if order_data is None:
-                order_data = payloads.order_data(order)
-            data = {"order": order_data, **((extra() if callable(extra) else extra) or {})}
+            data = (extra() if callable(extra) else extra) or {}
         event_id = uuid.uuid4()
-        body = payloads.envelope(event_id=event_id, event_type=event_type, created_at=now, data=data)
+        event_data = {"created_at": payloads.timestamp(now), "data": data}
         rows.extend(
             Delivery(
-                endpoint=endpoint, order=order, event_id=event_id, event_type=event_type, body=body,
+                endpoint=endpoint, order=order, event_id=event_id, event_type=event_type, event_data=event_data,
                 next_attempt_at=now,
             )
             for endpoint in subscribed
         )
     if rows:
         Delivery.objects.bulk_create(rows)
+        # Registered before the enqueue, so the commit builds the bodies before the tasks run.
+        transaction.on_commit(partial(build_bodies, [row.pk for row in rows]), robust=True)
         WEBHOOKS.enqueue_after_commit(row.pk for row in rows)
     return rows
+
+
+def build_bodies(delivery_ids) -> None:
+    """Once the order's transaction committed: build the body of each event of these rows not built yet."""
+    pending = (
+        Delivery.objects.filter(pk__in=list(delivery_ids), body="")
+        .only("pk", "order_id", "event_id", "event_type", "event_data").order_by("pk")
+    )
+    events = {}
+    for row in pending:
+        events.setdefault(row.event_id, row)
+    orders = {}
+    for row in events.values():
+        _build(row, orders)
+
+
+def build_body(delivery: Delivery) -> str:
+    """The delivery's body: built now if it was not yet; "" if it cannot be (its order is gone)."""
+    if delivery.body:
+        return delivery.body
+    _build(delivery, {})
+    return Delivery.objects.filter(pk=delivery.pk).values_list("body", flat=True).first() or ""
+
+
+def _build(row: Delivery, orders: dict) -> None:
+    """Build the body of `row`'s event from the committed order and store it on every row of the
+    event that has none: the first builder wins, a later one (a worker racing the commit's build)
+    changes nothing, so every endpoint and every attempt get the same bytes."""
+    if row.order_id is None:
+        return
+    # Names (custom statuses, carriers) in the store's language, whoever made the change.
+    with translation.override(settings.LANGUAGE_CODE):
+        if row.order_id not in orders:
+            order = payloads.committed_order(row.order_id)
+            orders[row.order_id] = (order, payloads.order_data(order) if order is not None else None)
+        order, order_data = orders[row.order_id]
+        if order is None:
+            return
+        data = {"order": order_data, **(row.event_data or {}).get("data", {})}
+        part = payloads.ORDER_PARTS.get(row.event_type)
+        if part is not None:
+            data.update(part(order))
+    body = payloads.envelope(
+        event_id=row.event_id, event_type=row.event_type, created_at=row.event_data["created_at"], data=data
+    )
+    Delivery.objects.filter(order_id=row.order_id, event_id=row.event_id, body="").update(body=body)
 
 
 # --- delivery ------------------------------------------------------------------------------
@@ -152,6 +210,11 @@ def deliver(delivery_id: int) -> str | None:
     if WEBHOOKS.attempts_lost(delivery):
         # Earlier attempts never reported back (a worker died while posting).
         return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts - 1, error=delivery.error))
+    if not delivery.body:
+        # The process that committed the event stopped before building its body: build it now.
+        delivery.body = build_body(delivery)
+        if not delivery.body:
+            return _fail(delivery, _text(ORDER_GONE), count=False)
 
     response = post(endpoint, delivery)
     Attempt.objects.create(

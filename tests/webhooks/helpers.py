@@ -5,9 +5,13 @@ import hmac
 import http.server
 import json
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.test import TestCase
+
 from orders import services
+from webhooks import services as webhook_services
 from tests.factories import carrier
 from webhooks.models import Endpoint, Event
 
@@ -47,6 +51,19 @@ def to_preparing(order, *, by):
     order = pay(order, by=by)
     services.accept(order, by=by)
     return services.start_preparation(order, by=by)
+
+
+@contextmanager
+def committed():
+    """Run the code, then what its transaction leaves for the commit to build: the webhook bodies.
+
+    The test's own transaction never commits; the deliveries enqueued on commit stay queued.
+    """
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        yield
+    for callback in callbacks:
+        if getattr(callback, "func", None) is webhook_services.build_bodies:
+            callback()
 
 
 def verify_signature(header: str, body: bytes, secret: str) -> int:

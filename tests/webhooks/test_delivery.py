@@ -417,6 +417,49 @@ def test_the_sweep_sends_a_delivery_whose_enqueue_was_lost(staff, shop, receiver
     assert len(stub.requests) == 1
 
 
+def test_a_body_the_commit_never_built_is_built_by_the_first_claim_the_same_for_every_endpoint_and_attempt(
+    staff, shop, receiver
+):
+    flaky = receiver((500, "oops"), (200, "ok"))
+    steady = receiver((200, "ok"))
+    endpoint(shop, url=flaky.url())
+    endpoint(shop, url=steady.url())
+    order = place(by=staff, storefront=shop)  # the process died after the commit: no body, no task
+    rows = list(Delivery.objects.filter(order=order).order_by("pk"))
+    assert [row.body for row in rows] == ["", ""]  # the rows are there all the same: nothing is lost
+
+    for row in rows:
+        services.deliver(row.pk)  # what the sweep's tasks do
+    scheduler()  # the flaky endpoint's retry
+
+    bodies = {request["body"] for request in flaky.requests + steady.requests}
+    assert len(flaky.requests) == 2 and len(steady.requests) == 1
+    assert len(bodies) == 1  # one event: the same bytes to every endpoint, on every attempt
+    [body] = bodies
+    assert set(Delivery.objects.filter(order=order).values_list("body", flat=True)) == {body.decode()}
+    data = json.loads(body)
+    assert data["id"] == str(rows[0].event_id) and data["data"]["order"]["number"] == order.number
+    assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {"delivered"}
+
+
+def test_a_delivery_whose_order_was_deleted_before_its_body_was_built_fails_without_posting(
+    staff, shop, receiver
+):
+    stub = receiver((200, "ok"))
+    hook = endpoint(shop, url=stub.url())
+    order = place(by=staff, storefront=shop)  # the process died after the commit
+    delivery = Delivery.objects.get(order=order)
+    order.delete()
+
+    assert services.deliver(delivery.pk) == "failed"
+
+    delivery.refresh_from_db()
+    assert delivery.error == "not sent: the order was deleted before the event's body was built"
+    assert stub.requests == []
+    hook.refresh_from_db()
+    assert hook.consecutive_failures == 0  # the endpoint did nothing wrong
+
+
 def test_the_purge_deletes_old_finished_deliveries_and_their_attempts(staff, shop, commit, receiver, settings):
     stub = receiver((200, "ok"))
     endpoint(shop, url=stub.url())
