@@ -3,7 +3,7 @@
 The signals are sent inside the transaction that changed the order, so the rows commit or
 roll back with the change; deliveries are enqueued only once it commits. A receiver passes only
 what the signal says; the order (and its tracking, a cancellation's reason) is read for the body
-once the change commits (services.build_bodies), never from the shared `order` instance.
+once the change commits (payloads.build_bodies), never from the shared `order` instance.
 """
 from orders.models import Status
 

@@ -6,10 +6,10 @@ with the webhooks' settings (webhooks/outbox.py):
    `Delivery` row per active endpoint of the order's storefront subscribed to the event, with what
    the event itself says (taken from the signal's arguments) but no body yet. A rolled-back change
    leaves nothing and sends nothing.
-2. Once the transaction commits, `build_bodies()` reads the order afresh and builds each event's
-   body from what was committed, so it shows every reaction to the change (the stock's oversold
-   SKUs...) whatever the order in which the receivers ran, and none of them reads what another
-   wrote on the shared `order` instance. The body is stored once (a conditional `UPDATE` of the
+2. Once the transaction commits, `payloads.build_bodies()` reads the order afresh and builds each
+   event's body from what was committed, so it shows every reaction to the change (the stock's
+   oversold SKUs...) whatever the order in which the receivers ran, and none of them reads what
+   another wrote on the shared `order` instance. The body is stored once (a conditional `UPDATE` of the
    event's rows without one), then `webhooks.tasks.deliver_webhook(id)` is enqueued. If the process
    dies between the commit and the build, the rows are there, queued: the sweep enqueues them and
    the first worker that claims one builds the body. Either way every endpoint and every attempt
@@ -95,8 +95,8 @@ def record_events(order, events) -> list[Delivery]:
     event itself says (from the signal's arguments, never from the shared `order` instance), merged
     next to "order" in the body's data (called only when some endpoint subscribes). One row per
     event and subscribed active endpoint of the order's own storefront; nothing otherwise. The body
-    is not built here: once the transaction commits, `build_bodies()` builds it from the committed
-    order; if the process dies before that, the first worker that claims a row builds it.
+    is not built here: once the transaction commits, `payloads.build_bodies()` builds it from the
+    committed order; if the process dies before that, the first worker that claims a row builds it.
     """
     if order.storefront_id is None:
         return []
@@ -125,55 +125,9 @@ def record_events(order, events) -> list[Delivery]:
     if rows:
         Delivery.objects.bulk_create(rows)
         # Registered before the enqueue, so the commit builds the bodies before the tasks run.
-        transaction.on_commit(partial(build_bodies, [row.pk for row in rows]), robust=True)
+        transaction.on_commit(partial(payloads.build_bodies, [row.pk for row in rows]), robust=True)
         WEBHOOKS.enqueue_after_commit(row.pk for row in rows)
     return rows
-
-
-def build_bodies(delivery_ids) -> None:
-    """Once the order's transaction committed: build the body of each event of these rows not built yet."""
-    pending = (
-        Delivery.objects.filter(pk__in=list(delivery_ids), body="")
-        .only("pk", "order_id", "event_id", "event_type", "event_data").order_by("pk")
-    )
-    events = {}
-    for row in pending:
-        events.setdefault(row.event_id, row)
-    orders = {}
-    for row in events.values():
-        _build(row, orders)
-
-
-def build_body(delivery: Delivery) -> str:
-    """The delivery's body: built now if it was not yet; "" if it cannot be (its order is gone)."""
-    if delivery.body:
-        return delivery.body
-    _build(delivery, {})
-    return Delivery.objects.filter(pk=delivery.pk).values_list("body", flat=True).first() or ""
-
-
-def _build(row: Delivery, orders: dict) -> None:
-    """Build the body of `row`'s event from the committed order and store it on every row of the
-    event that has none: the first builder wins, a later one (a worker racing the commit's build)
-    changes nothing, so every endpoint and every attempt get the same bytes."""
-    if row.order_id is None:
-        return
-    # Names (custom statuses, carriers) in the store's language, whoever made the change.
-    with translation.override(settings.LANGUAGE_CODE):
-        if row.order_id not in orders:
-            order = payloads.committed_order(row.order_id)
-            orders[row.order_id] = (order, payloads.order_data(order) if order is not None else None)
-        order, order_data = orders[row.order_id]
-        if order is None:
-            return
-        data = {"order": order_data, **(row.event_data or {}).get("data", {})}
-        part = payloads.ORDER_PARTS.get(row.event_type)
-        if part is not None:
-            data.update(part(order))
-    body = payloads.envelope(
-        event_id=row.event_id, event_type=row.event_type, created_at=row.event_data["created_at"], data=data
-    )
-    Delivery.objects.filter(order_id=row.order_id, event_id=row.event_id, body="").update(body=body)
 
 
 # --- delivery ------------------------------------------------------------------------------
@@ -212,7 +166,7 @@ def deliver(delivery_id: int) -> str | None:
         return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts - 1, error=delivery.error))
     if not delivery.body:
         # The process that committed the event stopped before building its body: build it now.
-        delivery.body = build_body(delivery)
+        delivery.body = payloads.build_body(delivery)
         if not delivery.body:
             return _fail(delivery, _text(ORDER_GONE), count=False)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.test import TestCase
 
 from orders import services
-from webhooks import services as webhook_services
+from webhooks import payloads
 from tests.factories import carrier
 from webhooks.models import Endpoint, Event
 
@@ -62,7 +62,7 @@ def committed():
     with TestCase.captureOnCommitCallbacks() as callbacks:
         yield
     for callback in callbacks:
-        if getattr(callback, "func", None) is webhook_services.build_bodies:
+        if getattr(callback, "func", None) is payloads.build_bodies:
             callback()
 
 
