@@ -1,8 +1,8 @@
 """Signed outbound webhooks: the endpoints a storefront registers and the deliveries (the outbox).
 
 One `Delivery` row per event and subscribed endpoint is written inside the order's transaction
-(see services.py); the body is built once that transaction commits, once, and sent as it was on
-every attempt.
+(see services.py); its body is built when that transaction commits (or at the first claim, if the
+process stopped in between), stored, and sent as it is on every attempt.
 """
 import secrets
 import uuid
