@@ -1,5 +1,6 @@
 """`manage.py check --deploy` passes with the documented production environment, and an unsafe secret key
 stops every entry point (manage.py and gunicorn) instead of being used."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,13 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
 
     assert checked.returncode == 0, checked.stderr
     assert "no issues" in checked.stdout
+
+
+def test_the_deploy_check_fails_when_the_email_provider_cannot_sign_its_tracking_webhook():
+    checked = manage("check", "--deploy", env=production_env(ANYMAIL="{}"))
+
+    assert checked.returncode != 0
+    assert "notifications.E003" in checked.stderr
 
 
 def test_https_and_cookie_warnings_are_gone_with_debug_off_and_nothing_else_set():
