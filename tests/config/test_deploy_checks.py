@@ -1,6 +1,5 @@
 """`manage.py check --deploy` passes with the documented production environment, and an unsafe secret key
 stops every entry point (manage.py and gunicorn) instead of being used."""
-import json
 import subprocess
 import sys
 from pathlib import Path
