@@ -40,10 +40,13 @@ EXPECTED = {
 DRILLS = {name for name in EXPECTED if name.startswith("drill: ")}
 
 
-def _bench_url() -> str:
+def _bench_url(purpose: str = "smoke") -> str:
+    """A benchmark database named after the test database (test_orders_<branch>_bench_smoke), so
+    test runs against different databases never drop each other's benchmark database."""
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s.get('USER') or 'postgres'}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/orders_bench_smoke"
+    name = f"{s['NAME']}_bench_{purpose}"
+    return f"postgres://{s.get('USER') or 'postgres'}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{name}"
 
 
 @requires_postgres
@@ -90,7 +93,7 @@ def _profile(*args: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     result = subprocess.run(
         [sys.executable, "-m", "bench.profile", *args,
-         "--database-url", _bench_url().replace("orders_bench_smoke", "orders_bench_profile")],
+         "--database-url", _bench_url("profile")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
