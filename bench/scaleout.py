@@ -161,13 +161,18 @@ def _tick():
     return tick
 
 
-def _webhook_claim() -> int:
-    from django.conf import settings
-
-    return getattr(settings, "WEBHOOK_CLAIM_SECONDS", 120)  # a fixed 120 s where it is not a setting
-
-
 def measure(count: int, *, smoke: bool, token: str, pid_file: Path) -> dict:
+    """The drill, holding the Redis database's lock; every key and the count file go when it ends."""
+    count_file = Path(f"/tmp/bench-drill-scaleout-{os.getpid()}.count")
+    acquire(token)
+    try:
+        return _measure(count, smoke=smoke, pid_file=pid_file, count_file=count_file)
+    finally:
+        clear(token)
+        count_file.unlink(missing_ok=True)
+
+
+def _measure(count: int, *, smoke: bool, pid_file: Path, count_file: Path) -> dict:
     from django.conf import settings
     from django.db.models import Count
     from django.utils import timezone
@@ -182,12 +187,10 @@ def measure(count: int, *, smoke: bool, token: str, pid_file: Path) -> dict:
     from .drills import _wait
 
     started = time.monotonic()
-    acquire(token)
     empty_queue()
     user = staff_user()
     shop = storefront("Bench scale-out shop")
     env = drill_env(smoke)
-    count_file = Path(f"/tmp/bench-drill-scaleout-{os.getpid()}.count")
     count_file.write_text("")
     env["BENCH_COUNT_FILE"] = str(count_file)
     os.environ["BENCH_COUNT_FILE"] = str(count_file)
@@ -239,11 +242,11 @@ def measure(count: int, *, smoke: bool, token: str, pid_file: Path) -> dict:
             held_notifications = Notification.objects.filter(
                 **live, locked_until__lte=killed_at + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)).count()
             held_deliveries = Delivery.objects.filter(
-                **live, locked_until__lte=killed_at + timedelta(seconds=_webhook_claim())).count()
+                **live, locked_until__lte=killed_at + timedelta(seconds=settings.WEBHOOK_CLAIM_SECONDS)).count()
 
             # The survivor, its scheduler and the sweeps finish the rest.
             t1 = time.monotonic()
-            claim = max(settings.NOTIFICATION_CLAIM_SECONDS, _webhook_claim())
+            claim = max(settings.NOTIFICATION_CLAIM_SECONDS, settings.WEBHOOK_CLAIM_SECONDS)
             finished = _wait(lambda: not ours_n.filter(status="queued").exists()
                              and not ours_d.filter(status="queued").exists(),
                              timeout=claim + (60 if smoke else 300), every=0.5 if smoke else 1,
@@ -255,13 +258,11 @@ def measure(count: int, *, smoke: bool, token: str, pid_file: Path) -> dict:
                 stop_cluster(process, hard=process is clusters.get(HOSTS[0]))
             for log in logs:
                 log.close()
-            clear(token)
             print(f"  scale-out: clusters stopped in {time.monotonic() - t2:.1f} s", flush=True)
         received = dict(receiver.received)
         mismatched = receiver.mismatched
     sent = read_counts(count_file)
     by_host = read_hosts(count_file)
-    count_file.unlink()
 
     # Emails are what reach a provider here; push rows of customers without a subscription end
     # skipped at once, with nothing to send (reported beside).
