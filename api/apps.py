@@ -9,7 +9,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Storefront API")
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the API key scheme with drf-spectacular)
+        from . import schema  # noqa: F401  (registers the API key scheme and text fields with drf-spectacular)
         from .representations import forget_reference_data
         from .schedules import on_post_migrate
 

@@ -20,38 +20,21 @@ from orders.models import (
     PaymentMethod,
     PaymentStatus,
     Status,
-    validate_currency,
+)
+
+from .fields import (  # noqa: F401  (the toolkit's strict fields, imported from here by the other API modules)
+    JSON_TYPE_NAMES,
+    CharField,
+    CurrencyField,
+    MoneyInputField,
+    StrictInputSerializer,
+    StrictTypeMixin,
 )
 
 MAX_QUANTITY = 100_000
 MAX_LINES = 100  # lines per order; more is a bulk import, not a storefront order
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-JSON_TYPE_NAMES = {
-    str: _("a string"),
-    int: _("a number"),
-    float: _("a number"),
-    bool: _("true or false"),
-}
-
-
-class StrictTypeMixin:
-    """Refuses JSON values of the wrong type instead of coercing them ("5" is not a number)."""
-
-    json_types: tuple[type, ...] = (str,)
-    default_error_messages = {"wrong_type": _("Send %(expected)s here.")}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) and bool not in self.json_types or not isinstance(data, self.json_types):
-            expected = " / ".join(dict.fromkeys(str(JSON_TYPE_NAMES[t]) for t in self.json_types))
-            raise serializers.ValidationError(self.error_messages["wrong_type"] % {"expected": expected}, code="invalid")
-        return super().to_internal_value(data)
-
-
-class CharField(StrictTypeMixin, serializers.CharField):
-    pass
 
 
 class EmailField(StrictTypeMixin, serializers.EmailField):
@@ -79,43 +62,12 @@ class IntegerField(StrictTypeMixin, serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-MONEY_PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
-
-
-@extend_schema_field({
-    "oneOf": [
-        {"type": "string", "pattern": MONEY_PATTERN, "example": "1500.00"},
-        {"type": "number", "minimum": 0, "maximum": 9999999999.99},
-    ],
-    "description": "An amount: a string such as \"1500.00\" (a JSON number is accepted too), at most 2 decimals.",
-})
-class MoneyInputField(StrictTypeMixin, serializers.DecimalField):
-    """An amount sent to us: "1500.00" (a JSON number is accepted too), 12 digits, 2 decimals."""
-
-    json_types = (str, int, float)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(max_digits=12, decimal_places=2, **kwargs)
-
-
 @extend_schema_field({"type": "string", "pattern": r"^\d{1,10}\.\d{2}$", "example": "1500.00"})
 class MoneyField(serializers.DecimalField):
     """An amount we answer with, always as a string with two decimals: "1500.00"."""
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=12, decimal_places=2, **kwargs)
-
-
-@extend_schema_field({"type": "string", "minLength": 3, "maxLength": 3, "pattern": "^[A-Za-z]{3}$", "example": "ARS"})
-class CurrencyField(CharField):
-    """An ISO 4217 currency code such as ARS, BRL, MXN."""
-
-    def __init__(self, **kwargs):
-        super().__init__(min_length=3, max_length=3, validators=[validate_currency], **kwargs)
-
-    def to_internal_value(self, data):
-        return super().to_internal_value(data).upper()
 
 
 LANGUAGE_ALIASES = {"pt-BR": Language.PORTUGUESE_BRAZIL}
@@ -135,7 +87,7 @@ class LanguageField(ChoiceField):
 # --- input -----------------------------------------------------------------------------------
 
 
-class CustomerInput(serializers.Serializer):
+class CustomerInput(StrictInputSerializer):
     name = CharField(max_length=200)
     email = EmailField(max_length=254, required=False, allow_blank=True, default="")
     phone = StrictPhoneNumberField(
@@ -145,32 +97,32 @@ class CustomerInput(serializers.Serializer):
     language = LanguageField(required=False, default=Language.SPANISH)
 
 
-class FulfillmentInput(serializers.Serializer):
+class FulfillmentInput(StrictInputSerializer):
     method = ChoiceField(choices=FulfillmentMethod.choices)
     address = CharField(
-        max_length=1000, required=False, allow_blank=True, default="",
-        help_text=_("Required for carrier fulfillment."),
+        max_length=1000, required=False, allow_blank=True, default="", multiline=True,
+        help_text=_("Required for carrier fulfillment. May span several lines."),
     )
     city = CharField(max_length=100, required=False, allow_blank=True, default="")
     pickup_point = CharField(
-        max_length=1000, required=False, allow_blank=True, default="",
-        help_text=_("Required for pickup: the address and opening hours."),
+        max_length=1000, required=False, allow_blank=True, default="", multiline=True,
+        help_text=_("Required for pickup: the address and opening hours. May span several lines."),
     )
 
 
-class LineInput(serializers.Serializer):
+class LineInput(StrictInputSerializer):
     sku = CharField(max_length=64, required=False, allow_blank=True, default="")
     name = CharField(max_length=255)
     quantity = IntegerField(min_value=1, max_value=MAX_QUANTITY)
     unit_price = MoneyInputField()
 
 
-class PaidOnlineInput(serializers.Serializer):
+class PaidOnlineInput(StrictInputSerializer):
     amount = MoneyInputField(min_value=Decimal("0.01"))
     reference = CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
-class NotifyInput(serializers.Serializer):
+class NotifyInput(StrictInputSerializer):
     notify_customer = BooleanField(
         required=False, default=True,
         help_text=_("Send the customer the milestone's email, SMS and push (as the store's switches allow)."),
@@ -194,8 +146,17 @@ class OrderCreateInput(NotifyInput):
     shipping_cost = MoneyInputField(required=False, default=Decimal("0.00"))
     payment = PaidOnlineInput(
         required=False, allow_null=True, default=None,
-        help_text=_("The payment already taken online, if any."),
+        help_text=_("The payment already taken online, if any: only for online orders."),
     )
+
+    def validate(self, attrs):
+        if attrs.get("payment") and attrs.get("payment_method") != PaymentMethod.ONLINE:
+            # Other methods are paid later and registered with POST /api/v1/orders/{number}/payments/.
+            raise serializers.ValidationError({"payment": [
+                _("Only online orders are created with a payment; register the payment of a %(method)s order "
+                  "once it is received.") % {"method": PaymentMethod(attrs["payment_method"]).label.lower()}
+            ]}, code="payment_not_online")
+        return attrs
 
 
 class PaymentInput(NotifyInput):
@@ -227,7 +188,10 @@ class CustomStatusInput(NotifyInput):
 
 
 class CancelInput(NotifyInput):
-    reason = CharField(max_length=1000, help_text=_("Why the order is cancelled (the customer reads it)."))
+    reason = CharField(
+        max_length=1000, multiline=True,
+        help_text=_("Why the order is cancelled (the customer reads it). May span several lines."),
+    )
 
 
 class OrderListFilter(serializers.Serializer):

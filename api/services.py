@@ -120,6 +120,11 @@ def create_order(*, storefront: Storefront, data: dict) -> tuple[Order, bool]:
             )
     except DjangoValidationError as error:
         raise ValidationError(nest_errors(error, CREATE_FIELD_PATHS)) from error
+    except order_services.TransitionNotAllowed as refused:
+        if refused.code != "overpayment":
+            raise
+        # The order did not exist before this request: an amount above its total is bad input.
+        raise ValidationError({"payment": {"amount": [str(refused)]}}, code="overpayment") from refused
     except IntegrityError:
         # An identical request committed first: answer as its replay (or 409 if it differs).
         existing = _existing_order(storefront, external_id, body_hash)

@@ -17,6 +17,7 @@ from api.serializers import (
     LineInput,
     MoneyField,
     MoneyInputField,
+    StrictInputSerializer,
     StrictPhoneNumberField,
     StrictTypeMixin,
 )
@@ -42,7 +43,7 @@ class CheckoutIdField(CharField):
 
 @extend_schema_field({"type": "string", "format": "uri", "pattern": "^https://", "maxLength": 1000,
                       "example": "https://tienda.example.com/checkout/88123/resume?token=abc"})
-class HttpsURLField(StrictTypeMixin, serializers.URLField):
+class HttpsURLField(CharField, serializers.URLField):
     def __init__(self, **kwargs):
         super().__init__(max_length=1000, **kwargs)
         self.validators = [URLValidator(schemes=["https"], message=_("Enter an https:// address."))]
@@ -64,7 +65,7 @@ class PastDateTimeField(StrictTypeMixin, serializers.DateTimeField):
         return value
 
 
-class CheckoutCustomerInput(serializers.Serializer):
+class CheckoutCustomerInput(StrictInputSerializer):
     name = CharField(max_length=200, required=False, allow_blank=True, default="")
     email = EmailField(max_length=254, required=False, allow_blank=True, default="")
     phone = StrictPhoneNumberField(
@@ -74,7 +75,7 @@ class CheckoutCustomerInput(serializers.Serializer):
     language = LanguageField(required=False, default=Language.SPANISH)
 
 
-class CheckoutInput(serializers.Serializer):
+class CheckoutInput(StrictInputSerializer):
     checkout_id = CheckoutIdField(
         help_text=_("The storefront's own checkout id. Send the same id again to update the checkout; an order "
                     "created with it as `checkout_id` marks the checkout recovered."),

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.APIErrorsMiddleware",  # JSON errors under /api/ (413, 411, 404...)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,8 +195,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Payment proofs are at most 5 MB; keep a little room for the multipart envelope.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# The largest request body read into memory (bytes): an API body over it answers 413. Uploaded
+# files (payment proofs, up to 5 MB) do not count: they are streamed to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
 
 PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", default="AR")
 PHONENUMBER_DB_FORMAT = "E164"
@@ -292,6 +294,9 @@ TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
 VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{STORE_EMAIL}")
+# Web push endpoints must be https on port 443 of a browser's push service (Google, Mozilla, Apple,
+# Microsoft); true lets any address, port and http through (a push service stub, in tests only).
+WEBPUSH_ALLOW_LOCAL_ENDPOINTS = env.bool("WEBPUSH_ALLOW_LOCAL_ENDPOINTS", default=False)
 
 # --- SMS credits (billing app): warn staff when the balance falls below this share of the allowance.
 SMS_CREDIT_WARNING_RATIO = env.float("SMS_CREDIT_WARNING_RATIO", default=0.2)
@@ -326,5 +331,5 @@ WEBHOOK_RETRY_DELAYS = [
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
-# http:// and private or loopback addresses (a receiver on this machine): for development only.
+# http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)

@@ -25,7 +25,7 @@ SKU_PARAMETER = OpenApiParameter(
 NOT_FOUND = OpenApiResponse(api_serializers.ErrorOutput, description=_("No product with this SKU."))
 
 
-class StockInput(serializers.Serializer):
+class StockInput(api_serializers.StrictInputSerializer):
     quantity = api_serializers.IntegerField(
         min_value=0, max_value=MAX_QUANTITY,
         help_text=_("Units on hand now. The difference with what we had is recorded as a stock movement."),

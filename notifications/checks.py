@@ -1,6 +1,9 @@
 """System checks of the notifications app (run by every manage.py command)."""
 import sqlite3
 
+import warnings
+
+from django.conf import settings
 from django.core.checks import Error, register
 from django.db import connections
 
@@ -20,3 +23,31 @@ def check_sqlite_supports_returning(app_configs=None, **kwargs):
                 id="notifications.E001",
             ))
     return errors
+
+
+@register()
+def check_email_tracking_webhook(app_configs=None, **kwargs):
+    """In production, the configured provider's tracking webhook must authenticate its caller."""
+    from .views import tracking_configuration_error, tracking_esp, webhook_secret
+
+    esp = tracking_esp()
+    if esp is None or settings.DEBUG:
+        return []
+    if not webhook_secret():
+        return [Error(
+            f"Email tracking is on ({settings.EMAIL_BACKEND}) but ANYMAIL_WEBHOOK_SECRET is not set: "
+            f"the /notifications/anymail/{esp}/tracking/ webhook refuses every call.",
+            hint='Set ANYMAIL_WEBHOOK_SECRET to a random "user:password" and give the provider the URL '
+                 f"https://user:password@<your host>/notifications/anymail/{esp}/tracking/.",
+            id="notifications.E002",
+        )]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        problem = tracking_configuration_error(esp)
+    if problem is not None:
+        return [Error(
+            f"The {esp} tracking webhook cannot check its caller: {problem}",
+            hint="Set the provider's webhook signing key in ANYMAIL (see django-anymail's page for the provider).",
+            id="notifications.E003",
+        )]
+    return []

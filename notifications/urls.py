@@ -1,11 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
 app_name = "notifications"
 urlpatterns = [
     path("new-orders/seen/", views.new_orders_seen, name="new_orders_seen"),
-    # Email providers' tracking webhooks (delivered, bounced, complained), e.g.
-    # /notifications/anymail/postmark/tracking/; HTTP basic auth with ANYMAIL["WEBHOOK_SECRET"].
-    path("anymail/", include("anymail.urls")),
+    # The configured email provider's tracking webhook (delivered, bounced, complained), e.g.
+    # /notifications/anymail/postmark/tracking/ with EMAIL_BACKEND=anymail.backends.postmark.EmailBackend;
+    # HTTP basic auth with ANYMAIL["WEBHOOK_SECRET"]. Every other provider's path is 404.
+    path("anymail/<str:esp>/tracking/", views.email_tracking, name="email_tracking"),
 ]

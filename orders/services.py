@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from carriers.models import Carrier
 
@@ -280,13 +280,23 @@ def register_payment(order: Order, *, by, amount, reference: str = "", proof=Non
         raise TransitionNotAllowed("order_cancelled", _("Cancelled orders cannot receive payments."))
     if locked.is_paid:
         raise TransitionNotAllowed("already_paid", _("This order is already paid."))
+    # Counted under the order's lock: payments racing each other cannot pass the total together.
+    paid_before = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    due = locked.total - paid_before
+    if amount > due:
+        language = get_language()
+        raise TransitionNotAllowed("overpayment", _(
+            "This payment of %(amount)s is more than the %(due)s still owed on the order; register at most that."
+        ) % {
+            "amount": locked.format_money(amount, language),
+            "due": locked.format_money(max(due, Decimal("0")), language),
+        })
     payment = Payment(order=locked, amount=amount, reference=(reference or "").strip(), recorded_by=by)
     if proof is not None:
         payment.proof = proof
     payment.full_clean()
     payment.save()
-    paid_total = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    became_paid = paid_total >= locked.total
+    became_paid = paid_before + amount >= locked.total
     if became_paid:
         locked.payment_status = PaymentStatus.PAID
     # updated_at moves for a part payment too, so integrations syncing with `updated_since` see it.

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from notifications.backends.push.endpoints import endpoint_refusal
+
 MAX_ENDPOINT_LENGTH = 1000  # PushSubscription.endpoint's max_length
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 _https_url = URLValidator(schemes=["https"])
@@ -66,6 +68,8 @@ def clean_endpoint(value) -> str:
         pass
     else:  # push services are reached by name, never by address
         raise InvalidSubscription("invalid_endpoint")
+    if endpoint_refusal(value) is not None:  # https on port 443 of a browser's push service only
+        raise InvalidSubscription("unknown_push_service")
     return value
 
 

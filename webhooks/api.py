@@ -36,7 +36,7 @@ class URLField(s.CharField):
         super().__init__(max_length=500, validators=validators, **kwargs)
 
 
-class EndpointInput(serializers.Serializer):
+class EndpointInput(s.StrictInputSerializer):
     url = URLField(help_text=_("Where the events are posted: an https:// address reachable from the internet."))
     events = serializers.ListField(
         child=s.ChoiceField(choices=Event.choices), min_length=1, max_length=len(Event.values),

@@ -33,9 +33,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import payloads
+import safehttp
+
+from . import payloads, validators
 from .models import Attempt, Delivery, Endpoint
-from .validators import check_resolved_address
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ TIMED_OUT = _("no answer within %(seconds)s seconds")
 UNREACHABLE = _("could not connect: %(error)s")
 BAD_REQUEST = _("the request could not be made: %(error)s")
 PRIVATE_ADDRESS = _("the endpoint's host resolves to a private address (%(address)s)")
+REFUSED = _("not sent, the address is not allowed: %(error)s")
 DISABLED_REASON = _("Disabled after %(count)s failed deliveries in a row; the last one: %(error)s")
 
 
@@ -192,9 +194,6 @@ def deliver(delivery_id: int) -> str | None:
 
 def post(endpoint: Endpoint, delivery: Delivery) -> Response:
     """One signed POST of the delivery's body; never raises for what the network or receiver does."""
-    private = check_resolved_address(endpoint.url)
-    if private is not None:
-        return Response(error=_text(PRIVATE_ADDRESS, address=private))
     body = delivery.body.encode()
     headers = {
         "Content-Type": "application/json",
@@ -208,11 +207,16 @@ def post(endpoint: Endpoint, delivery: Delivery) -> Response:
     started = time.monotonic()
     result = Response()
     try:
-        with requests.post(
+        # The one place a delivery reaches the network: through the guard, without following redirects.
+        with validators.session() as session, session.post(
             endpoint.url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
         ) as answer:
             result.status = answer.status_code
             result.body = _read_start(answer)
+    except safehttp.Refused as error:
+        result.error = (
+            _text(PRIVATE_ADDRESS, address=error.address) if error.address else _text(REFUSED, error=_short(error))
+        )
     except requests.Timeout:
         result.error, result.retry = _text(TIMED_OUT, seconds=f"{timeout:g}"), True
     except requests.ConnectionError as error:

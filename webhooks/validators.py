@@ -1,14 +1,15 @@
-"""Which addresses an endpoint may have: https to the public internet (http and local addresses
-only where settings.WEBHOOK_ALLOW_LOCAL_URLS allows them, in development and tests)."""
+"""Which addresses an endpoint may have: https on port 443 to the public internet (http, other ports
+and local addresses only where settings.WEBHOOK_ALLOW_LOCAL_URLS allows them, in development and tests)."""
 from __future__ import annotations
 
 import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+import safehttp
 
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain")
@@ -21,18 +22,12 @@ def _ip(host: str):
         return None
 
 
-def is_public_ip(address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
 def is_local_host(host: str) -> bool:
     """localhost, a loopback or private address, or a name only a local network resolves."""
     host = host.lower().rstrip(".")
     address = _ip(host)
     if address is not None:
-        return not is_public_ip(address)
+        return safehttp.refusal(address) is not None
     return host in LOCAL_NAMES or host.endswith(LOCAL_SUFFIXES) or "." not in host
 
 
@@ -57,23 +52,16 @@ def validate_endpoint_url(value: str) -> None:
         )
     if parts.scheme == "http" and not (allow_local and local):
         raise ValidationError(_("The address must start with https://."), code="https_required")
+    if parts.port not in (None, safehttp.DEFAULT_PORTS[parts.scheme]) and not (allow_local and local):
+        raise ValidationError(
+            _("The address must use the standard port (443 for https): leave the port out."), code="port"
+        )
 
 
-def check_resolved_address(url: str) -> str | None:
-    """Why the worker must not post to `url`'s host as it resolves now (a private address), or None.
+def session() -> safehttp.Session:
+    """The session deliveries are posted with: the host is resolved once, checked, and connected to as checked.
 
-    The address typed in was checked when saved; this catches a public name that points inside.
-    Unresolvable names return None: the request itself then fails and is retried.
+    At delivery time this catches a public name that points inside (or was made to since it was saved).
     """
-    if settings.WEBHOOK_ALLOW_LOCAL_URLS:
-        return None
-    parts = urlsplit(url)
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return None
-    for info in infos:
-        address = _ip(info[4][0].split("%")[0])
-        if address is not None and not is_public_ip(address):
-            return str(address)
-    return None
+    allow_local = settings.WEBHOOK_ALLOW_LOCAL_URLS
+    return safehttp.Session(allow_http=allow_local, allow_local=allow_local)

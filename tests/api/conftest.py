@@ -24,6 +24,9 @@ ORDER_BODY = {
     "shipping_cost": "1500.00",
 }
 
+NOT_AN_AMOUNT = ("Enter an amount of ASCII digits with at most two decimals, such as 1500.00 "
+                 "(no sign, exponent, spaces or leading zeros).")
+
 
 def order_body(**changes) -> dict:
     """A valid create body; keyword arguments replace top-level fields."""

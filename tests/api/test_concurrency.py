@@ -1,6 +1,8 @@
-"""Two identical creates racing each other create one order (PostgreSQL: real row locks)."""
+"""Requests racing each other (PostgreSQL: real row locks): two identical creates create one order; payments
+never pass the order's total."""
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -83,3 +85,30 @@ def test_a_create_that_loses_the_race_answers_with_the_winners_order():
     assert created is True
     assert (status, replayed_number) == (200, number)
     assert Order.objects.filter(external_id="RACE-X").count() == 1
+
+
+def test_three_payments_of_40_percent_racing_each_other_register_two_and_refuse_one():
+    """Each payment is checked against what is still owed under the order's row lock: the total is never passed."""
+    api = make_client("Tienda Carrera")
+    created = api.create_order(external_id="RACE-PAY")
+    assert created.status_code == 201, created.json()
+    number, total = created.json()["number"], Decimal(created.json()["total"])
+    part = str((total * Decimal("0.4")).quantize(Decimal("0.01")))
+    racers = 3
+    barrier = threading.Barrier(racers)
+    results = [None] * racers
+
+    def pay():
+        client = StorefrontClient(api.storefront, api.key)
+        barrier.wait()
+        response = client.post(f"/api/v1/orders/{number}/payments/", {"amount": part}, format="json")
+        return response.status_code, response.json().get("code")
+
+    threads = [in_thread(pay, results, i) for i in range(racers)]
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results, key=lambda result: result[0]) == [(201, None), (201, None), (409, "overpayment")]
+    order = Order.objects.get(number=number)
+    assert list(order.payments.values_list("amount", flat=True)) == [Decimal(part)] * 2
+    assert order.payment_status == "unpaid"

@@ -5,7 +5,7 @@ import pytest
 from orders.models import Order, OrderEvent
 from orders.signals import order_placed
 
-from .conftest import ORDER_BODY, order_body
+from .conftest import NOT_AN_AMOUNT, ORDER_BODY, order_body
 
 
 def test_creating_an_order_answers_201_with_the_order(api):
@@ -117,13 +117,11 @@ def _with_fulfillment(**changes):
     pytest.param(_with_line(quantity=-3), {"lines": {
         "0": {"quantity": ["Ensure this value is greater than or equal to 1."]},
     }}, id="quantity-negative"),
-    pytest.param(_with_line(unit_price="-10.00"), {"lines": {
-        "0": {"unit_price": ["Ensure this value is greater than or equal to 0."]},
-    }}, id="negative-price"),
-    pytest.param(order_body(currency="XYZ"), {"currency": ["“XYZ” is not an ISO 4217 currency code."]},
-                 id="currency"),
-    pytest.param(order_body(shipping_cost="-1"), {"shipping_cost": ["Ensure this value is greater than or equal to 0."]},
-                 id="negative-shipping"),
+    pytest.param(_with_line(unit_price="-10.00"), {"lines": {"0": {"unit_price": [NOT_AN_AMOUNT]}}},
+                 id="negative-price"),
+    pytest.param(order_body(currency="XYZ"), {"currency": [
+        "“XYZ” is not the code of a currency in use (ISO 4217, e.g. ARS, BRL, USD)."]}, id="currency"),
+    pytest.param(order_body(shipping_cost="-1"), {"shipping_cost": [NOT_AN_AMOUNT]}, id="negative-shipping"),
     pytest.param(_with_fulfillment(address=""), {"fulfillment": {"address": ["Carrier orders need a delivery address."]}},
                  id="carrier-without-address"),
     pytest.param(_with_fulfillment(method="pickup", address="", pickup_point=""),
@@ -245,8 +243,25 @@ def test_malformed_json_says_so(api):
     assert response.json()["code"] == "parse_error"
 
 
-def test_unknown_fields_are_ignored(api):
-    response = api.create_order(coupon="PROMO10", customer={**ORDER_BODY["customer"], "vip": True})
+def test_unknown_fields_answer_400_naming_them_at_every_level(api):
+    lines = [{**ORDER_BODY["lines"][0], "discount": "10"}]
+    response = api.create_order(
+        coupon="PROMO10", customer={**ORDER_BODY["customer"], "vip": True}, lines=lines,
+        fulfillment={**ORDER_BODY["fulfillment"], "floor": "3"},
+    )
 
-    assert response.status_code == 201
-    assert OrderEvent.objects.filter(order__number=response.json()["number"]).count() == 1
+    assert response.status_code == 400
+    errors = response.json()
+    assert set(errors) == {"coupon", "customer", "lines", "fulfillment"}
+    assert errors["coupon"][0].startswith("Unknown field; the fields here are notify_customer, external_id,")
+    assert errors["customer"] == {"vip": ["Unknown field; the fields here are name, email, phone, language."]}
+    assert errors["lines"] == {"0": {"discount": ["Unknown field; the fields here are sku, name, quantity, unit_price."]}}
+    assert list(errors["fulfillment"]) == ["floor"]
+    assert not Order.objects.exists()
+
+
+def test_an_unknown_field_is_named_next_to_the_other_errors(api):
+    response = api.create_order(coupon="PROMO10", currency="XXX")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"coupon", "currency"}

@@ -5,6 +5,7 @@ import os
 
 import http_ece
 import pytest
+import safehttp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -61,6 +62,7 @@ def vapid(settings):
     settings.VAPID_PRIVATE_KEY = values["VAPID_PRIVATE_KEY"]
     settings.VAPID_SUBJECT = "mailto:tienda@example.com"
     settings.PUSH_BACKEND = "notifications.backends.push.webpush.PushBackend"
+    settings.WEBPUSH_ALLOW_LOCAL_ENDPOINTS = True  # the push service is a stub on 127.0.0.1
     return values
 
 
@@ -142,3 +144,51 @@ def test_one_expired_browser_does_not_stop_the_others(staff, commit, vapid):
         f"{new_service.url}/push/new"
     ]
     assert alive.decrypt(new_service.requests[0]["body"])["title"] == "O seu pedido está a caminho"
+
+
+def test_an_endpoint_that_is_not_a_known_push_service_is_never_posted_to(staff, commit, vapid, settings):
+    settings.WEBPUSH_ALLOW_LOCAL_ENDPOINTS = False  # production
+    order = preparing_order(staff)
+    with StubServer([CREATED]) as push_service:
+        # Stored before endpoints were checked when saved: checked again when sending.
+        Browser().subscribe(order, f"{push_service.url}/push/v1/abc")
+        with commit():
+            ship(order, by=staff)
+
+    assert push_service.requests == []
+    row = Notification.objects.get(order=order, milestone="shipped", channel="push")
+    assert row.status == "failed"
+    assert row.reason == "Push endpoint not allowed: not https"
+
+
+def test_a_push_service_name_resolving_to_a_private_address_is_not_posted_to(staff, commit, vapid, settings):
+    settings.WEBPUSH_ALLOW_LOCAL_ENDPOINTS = False
+    order = preparing_order(staff)
+    Browser().subscribe(order, "https://fcm.googleapis.com/fcm/send/abc")
+    asked = []
+
+    def resolver(host, port):
+        asked.append((host, port))
+        return ["10.20.30.40"]
+
+    with safehttp.use_resolver(resolver), commit():
+        ship(order, by=staff)
+
+    assert asked == [("fcm.googleapis.com", 443)]
+    row = Notification.objects.get(order=order, milestone="shipped", channel="push")
+    assert row.status == "failed"
+    assert "fcm.googleapis.com resolves to 10.20.30.40: private" in row.reason
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_from_the_push_service_is_not_followed(staff, commit, vapid, status):
+    order = preparing_order(staff)
+    with StubServer([(status, {"Location": "/push/v1/elsewhere"}, b"")]) as push_service:
+        Browser().subscribe(order, f"{push_service.url}/push/v1/abc")
+        with commit():
+            ship(order, by=staff)
+
+    assert [request["path"] for request in push_service.requests] == ["/push/v1/abc"]
+    row = Notification.objects.get(order=order, milestone="shipped", channel="push")
+    assert row.status == "failed"
+    assert row.reason.startswith(f"Push service HTTP {status}")

@@ -125,6 +125,45 @@ def test_anything_but_a_well_formed_subscription_is_refused_with_400(client, pay
     assert not PushSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://169.254.169.254.nip.io/x",  # a public name for the cloud metadata address
+        "https://fcm.googleapis.com:6379/fcm/send/x",  # a known push service, on another port
+        "https://push.example.net/m/0123",  # not a browser's push service
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://evilpush.services.mozilla.com.example/x",
+    ],
+)
+def test_an_endpoint_outside_the_known_push_services_is_refused_when_saved(client, endpoint):
+    order = order_at(Status.ACCEPTED)
+
+    response = subscribe(client, order, subscription_json(endpoint))
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "unknown_push_service"}
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        FCM,
+        "https://android.googleapis.com/gcm/send/abc",
+        MOZILLA,
+        "https://web.push.apple.com/QGuQyavXutnMH5DcmRe0mhAg",
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+    ],
+)
+def test_each_browsers_push_service_is_accepted(client, endpoint):
+    order = order_at(Status.ACCEPTED)
+
+    response = subscribe(client, order, subscription_json(endpoint))
+
+    assert response.status_code == 201
+    assert PushSubscription.objects.get(order=order).endpoint == endpoint
+
+
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"])
 def test_only_json_is_accepted_so_no_cross_site_form_can_subscribe(client, content_type):
     order = order_at(Status.ACCEPTED)

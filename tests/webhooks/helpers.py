@@ -62,7 +62,7 @@ def verify_signature(header: str, body: bytes, secret: str) -> int:
 class Receiver:
     """A local HTTP server on 127.0.0.1 (random port) answering POSTs from a list of answers.
 
-    Each answer is (status, body) or ("hang", seconds): wait that long before answering, so the
+    Each answer is (status, body), (status, body, headers) or ("hang", seconds): wait that long before answering, so the
     sender's timeout fires. The last answer repeats. Requests are recorded with their path,
     headers (lower-case names) and raw body.
     """
@@ -81,7 +81,7 @@ class Receiver:
                     "headers": {name.lower(): value for name, value in self.headers.items()},
                     "body": self.rfile.read(length),
                 })
-                status, body = receiver.answers[min(len(receiver.requests), len(receiver.answers)) - 1]
+                status, body, *headers = receiver.answers[min(len(receiver.requests), len(receiver.answers)) - 1]
                 if status == "hang":
                     receiver.release.wait(body)
                     status, body = 200, "too late"
@@ -90,6 +90,8 @@ class Receiver:
                 )
                 try:
                     self.send_response(status)
+                    for name, value in (headers[0] if headers else {}).items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)

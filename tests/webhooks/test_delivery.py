@@ -5,6 +5,8 @@ import socket
 import time
 
 import pytest
+import safehttp
+from django.core.exceptions import ValidationError
 from django.core import mail
 from django.utils import timezone
 from django_q.models import Schedule
@@ -296,15 +298,69 @@ def test_enabling_an_endpoint_again_starts_its_count_over(shop):
     assert (hook.active, hook.consecutive_failures, hook.disabled_at, hook.disabled_reason) == (True, 0, None, "")
 
 
-def test_a_public_name_pointing_at_a_private_address_is_refused(staff, shop, commit, receiver, settings):
+def test_a_public_name_pointing_at_a_private_address_at_delivery_is_refused(staff, shop, commit, settings):
+    settings.WEBHOOK_ALLOW_LOCAL_URLS = False  # production
+    endpoint(shop, url="https://hooks.example.com/orders")  # public when saved
+    asked = []
+
+    def resolver(host, port):  # the name now points inside (DNS changed since it was saved)
+        asked.append((host, port))
+        return ["10.0.0.7"]
+
+    with safehttp.use_resolver(resolver):
+        delivery = created(staff, shop, commit)
+    delivery.refresh_from_db()
+    assert asked == [("hooks.example.com", 443)]
+    assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, None)
+    assert delivery.error == "the endpoint's host resolves to a private address (10.0.0.7)"
+    assert not Schedule.objects.filter(func=RETRY_TASK).exists()
+
+
+def test_the_delivery_connects_to_the_address_it_vetted_not_a_second_resolution(staff, shop, commit, receiver):
     stub = receiver((200, "ok"))
+    port = stub.server.server_address[1]
+    endpoint(shop, url=f"http://hooks.example.test:{port}/orders")
+    answers = iter([["127.0.0.1"]])  # a second question would get another address (or nothing at all)
+
+    with safehttp.use_resolver(lambda host, port: next(answers, ["192.0.2.1"])):
+        delivery = created(staff, shop, commit)
+    delivery.refresh_from_db()
+
+    assert delivery.status == "delivered"
+    assert next(answers, None) is None  # asked once
+    assert len(stub.requests) == 1
+    assert stub.requests[0]["headers"]["host"] == f"hooks.example.test:{port}"
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_to_another_address_is_not_followed(staff, shop, commit, receiver, status):
+    stub = receiver((status, "", {"Location": "/hooks/elsewhere"}), (200, "ok"))
     endpoint(shop, url=stub.url())
-    settings.WEBHOOK_ALLOW_LOCAL_URLS = False  # production: the address resolves to 127.0.0.1
     delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
+    assert [request["path"] for request in stub.requests] == ["/hooks/orders"]
+    assert (delivery.status, delivery.response_status) == ("failed", status)
+    assert "redirects are not followed" in delivery.error
+
+
+def test_a_port_other_than_443_is_refused_when_saved_in_production(shop, settings):
+    settings.WEBHOOK_ALLOW_LOCAL_URLS = False
+    hook = Endpoint(storefront=shop, url="https://hooks.example.com:6379/orders", events=["order.created"])
+    with pytest.raises(ValidationError) as error:
+        hook.full_clean()
+    assert error.value.error_dict["url"][0].code == "port"
+    hook.url = "https://hooks.example.com:443/orders"
+    hook.full_clean()
+
+
+def test_a_port_other_than_443_saved_earlier_is_refused_at_delivery(staff, shop, commit, receiver, settings):
+    settings.WEBHOOK_ALLOW_LOCAL_URLS = False
+    endpoint(shop, url="https://hooks.example.com:8443/orders")
+    with safehttp.use_resolver(lambda host, port: ["93.184.215.14"]):
+        delivery = created(staff, shop, commit)
+    delivery.refresh_from_db()
     assert delivery.status == "failed"
-    assert delivery.error == "the endpoint's host resolves to a private address (127.0.0.1)"
-    assert stub.requests == []
+    assert delivery.error == "not sent, the address is not allowed: the port 8443 is not allowed (only 443 for https)"
 
 
 # --- redelivery ------------------------------------------------------------------------------

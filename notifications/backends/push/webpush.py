@@ -10,7 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pywebpush import WebPushException, webpush
 
+import safehttp
+
 from ..base import BasePushBackend, PermanentError, SubscriptionGone, TransientError
+from .endpoints import endpoint_refusal, session
 
 TIMEOUT_SECONDS = 10
 
@@ -29,7 +32,7 @@ class PushBackend(BasePushBackend):
 
     def open(self):
         if self.session is None:
-            self.session = requests.Session()
+            self.session = session()
             return True
         return False
 
@@ -56,6 +59,9 @@ class PushBackend(BasePushBackend):
         return sent
 
     def _send(self, message) -> str:
+        refused = endpoint_refusal(message.endpoint)
+        if refused is not None:
+            raise PermanentError(f"Push endpoint not allowed: {refused}")
         try:
             response = webpush(
                 subscription_info=message.subscription_info,
@@ -75,6 +81,8 @@ class PushBackend(BasePushBackend):
             if status is None or status == 429 or status >= 500:
                 raise TransientError(text) from error
             raise PermanentError(text) from error
+        except safehttp.Refused as error:
+            raise PermanentError(f"Push endpoint not allowed: {error}") from error
         except requests.RequestException as error:
             raise TransientError(f"Push service could not be reached: {error}") from error
         except (ValueError, TypeError) as error:
