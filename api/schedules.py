@@ -1,11 +1,11 @@
-"""The API's periodic django-q2 schedule, registered after `migrate` (idempotent).
+"""The API's periodic django-q2 schedule, registered after `migrate` (idempotent: see outbox/schedules.py).
 
 Expired Idempotency-Keys are also removed whenever their storefront sends a keyed request;
 the hourly purge covers storefronts that stop sending them.
 """
 from django.db import DEFAULT_DB_ALIAS
 
-from config import schedules
+from outbox import schedules
 
 PURGE_NAME = "api: purge expired idempotency keys"
 
@@ -16,8 +16,3 @@ def register_schedules(using: str = DEFAULT_DB_ALIAS) -> None:
     schedules.register({
         PURGE_NAME: {"func": "api.tasks.purge_idempotency_keys", "schedule_type": Schedule.HOURLY, "repeats": -1},
     }, using=using)
-
-
-def on_post_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    if schedules.can_register(using):
-        register_schedules(using=using)

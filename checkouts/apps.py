@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,8 +10,10 @@ class CheckoutsConfig(AppConfig):
     def ready(self):
         from orders import signals as order_signals
 
+        from outbox.schedules import register_after_migrate
+
         from . import receivers
-        from .schedules import on_post_migrate
+        from .schedules import register_schedules
 
         order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="checkouts.on_order_placed")
-        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="checkouts.register_schedules")
+        register_after_migrate(self, register_schedules)

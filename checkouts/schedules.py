@@ -1,9 +1,9 @@
 """The checkouts app's periodic django-q2 schedule, registered after `migrate` (idempotent: see
-config/schedules.py)."""
+outbox/schedules.py)."""
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
-from config import schedules
+from outbox import schedules
 
 SWEEP_NAME = "checkouts: remind abandoned checkouts and expire old ones"
 SWEEP_EVERY_MINUTES = 5
@@ -21,8 +21,3 @@ def register_schedules(using: str = DEFAULT_DB_ALIAS) -> None:
             "next_run": timezone.now(),
         },
     }, using=using)
-
-
-def on_post_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    if schedules.can_register(using):
-        register_schedules(using=using)

@@ -78,7 +78,8 @@ INSTALLED_APPS = [
     "axes",
     # Project-wide system checks (config/checks.py).
     "config.apps.ProjectConfig",
-    # Our apps. Leaves first: carriers, billing and storefronts import nothing of ours.
+    # Our apps. Leaves first: outbox, carriers, billing and storefronts import nothing of ours.
+    "outbox",
     "carriers",
     "billing",
     "storefronts",
@@ -119,6 +120,7 @@ AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
 
 
@@ -333,5 +335,7 @@ WEBHOOK_RETRY_DELAYS = [
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+# How long a worker holds a claimed delivery before another may post it; longer than WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
 # http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)

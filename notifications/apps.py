@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,10 +13,11 @@ class NotificationsConfig(AppConfig):
 
         from checkouts import signals as checkout_signals
         from orders import signals as order_signals
+        from outbox.schedules import register_after_migrate
 
         from . import checks, receivers  # noqa: F401 (checks registers itself)
         from .models import NotificationRule
-        from .schedules import on_post_migrate
+        from .schedules import register_schedules
 
         order_signals.order_placed.connect(
             receivers.on_order_placed, dispatch_uid="notifications.on_order_placed"
@@ -34,7 +35,7 @@ class NotificationsConfig(AppConfig):
             receivers.on_checkout_abandoned, dispatch_uid="notifications.on_checkout_abandoned"
         )
         tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
-        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="notifications.register_schedules")
+        register_after_migrate(self, register_schedules)
         post_save.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_saved")
         post_delete.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_deleted")
         m2m_changed.connect(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import CustomStatusType, FulfillmentMethod, Language, PaymentMethod
 from orders.models import Status as OrderStatus
+from outbox.models import QUEUED, OutboxRow
 
 
 class Milestone(models.TextChoices):
@@ -89,11 +90,14 @@ def _outbox_key(order_id, checkout_id, milestone, rule_id, channel) -> tuple:
     return (order_id, checkout_id, milestone, rule_id, channel)
 
 
-class Notification(models.Model):
-    """One message to one recipient on one channel: the outbox row and the log line."""
+class Notification(OutboxRow):
+    """One message to one recipient on one channel: the outbox row and the log line.
+
+    Its lifecycle (claim, retries, sweep, purge) is the outbox engine's: see notifications/outbox.py.
+    """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = QUEUED, _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
@@ -124,9 +128,7 @@ class Notification(models.Model):
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     reason = models.TextField(_("reason"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     fallback_for = models.CharField(
@@ -136,20 +138,15 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=5, blank=True)
     subject = models.CharField(_("subject or title"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
-    # When the next delivery attempt is due; the sweep re-enqueues rows overdue by the grace period.
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    # A worker that claimed the row holds it until then (a second run of the task sends nothing).
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     delivery_status = models.CharField(
         _("delivery report"), max_length=12, choices=DeliveryStatus.choices, blank=True,
         help_text=_("What the email provider reported after sending."),
     )
     delivery_status_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = NotificationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notification log")
@@ -179,7 +176,7 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            *OutboxRow.Meta.indexes,  # notification_due_idx
             models.Index(fields=["channel", "provider_message_id"], name="notification_provider_id_idx"),
         ]
         permissions = [("resend_notification", _("Can resend failed notifications"))]

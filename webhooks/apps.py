@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +9,10 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         from orders import signals as order_signals
+        from outbox.schedules import register_after_migrate
 
         from . import receivers
-        from .schedules import on_post_migrate
+        from .schedules import register_schedules
 
         order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="webhooks.on_order_placed")
         order_signals.order_status_changed.connect(
@@ -24,4 +24,4 @@ class WebhooksConfig(AppConfig):
         order_signals.custom_status_changed.connect(
             receivers.on_custom_status_changed, dispatch_uid="webhooks.on_custom_status_changed"
         )
-        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="webhooks.register_schedules")
+        register_after_migrate(self, register_schedules)

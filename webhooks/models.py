@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from outbox.models import QUEUED, OutboxRow
+
 from .validators import validate_endpoint_url
 
 SECRET_PREFIX = "whsec_"
@@ -87,11 +89,14 @@ class Endpoint(models.Model):
         return event_type in (self.events or [])
 
 
-class Delivery(models.Model):
-    """One event sent to one endpoint: the outbox row, then the log of how it went."""
+class Delivery(OutboxRow):
+    """One event sent to one endpoint: the outbox row, then the log of how it went.
+
+    Its lifecycle (claim, retries, sweep, purge) is the outbox engine's: see webhooks/outbox.py.
+    """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("webhook delivery", "Queued")
+        QUEUED = QUEUED, pgettext_lazy("webhook delivery", "Queued")
         DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
         FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
 
@@ -109,20 +114,14 @@ class Delivery(models.Model):
     # The JSON posted, exactly as signed: serialized once, when the event happened.
     body = models.TextField(_("body"), editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    # A worker that claimed the row holds it until then (a second run of the task sends nothing).
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     response_body = models.TextField(_("response body"), blank=True, help_text=_("The start of it."))
     error = models.TextField(_("error"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
@@ -130,7 +129,7 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_once_per_endpoint"),
         ]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+            *OutboxRow.Meta.indexes,  # delivery_due_idx
             models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent_idx"),
         ]
         permissions = [("redeliver_delivery", _("Can redeliver webhooks"))]

@@ -1,12 +1,13 @@
-"""Signed outbound webhooks: write the outbox rows, deliver them, retry, disable, sweep, purge.
+"""Signed outbound webhooks: write the outbox rows, post them, disable failing endpoints.
 
-The flow (the same as notifications'):
+The row's lifecycle (claim, retries, sweep, purge) is the outbox engine's (outbox/engine.py),
+with the webhooks' settings (webhooks/outbox.py):
 1. A receiver of an orders signal calls `record_events()` inside the order's transaction: one
    `Delivery` row per active endpoint of the order's storefront subscribed to the event, the body
-   serialized once, then `transaction.on_commit` enqueues `webhooks.tasks.deliver_webhook(id)`.
+   serialized once; once the transaction commits, `webhooks.tasks.deliver_webhook(id)` is enqueued.
    A rolled-back change leaves nothing and sends nothing.
-2. The worker calls `deliver()`: it claims the row with a conditional UPDATE (`status=queued`, no
-   live claim, due), so a task that runs twice, or twice at once, posts once.
+2. The worker calls `deliver()`: it claims the row (`WEBHOOKS.claim`), so a task that runs twice,
+   or twice at once, posts once.
 3. Timeouts, connection errors, 429 and 5xx are retried on `WEBHOOK_RETRY_DELAYS` (about a day)
    through one-off django-q2 schedules; any other answer fails the delivery at once.
 4. A delivery that fails adds one to the endpoint's consecutive failures (a success resets them);
@@ -21,14 +22,13 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -37,17 +37,14 @@ import safehttp
 
 from . import payloads, validators
 from .models import Attempt, Delivery, Endpoint
+from .outbox import WEBHOOKS
 
 logger = logging.getLogger(__name__)
 
 Status = Delivery.Status
 
-DELIVER_TASK = "webhooks.tasks.deliver_webhook"
-# How long a worker holds a claimed row; longer than any request's timeout.
-CLAIM_SECONDS = 120
 MAX_RESPONSE_BYTES = 4096
 RESPONSE_BODY_CHARS = 1000
-PURGE_BATCH_SIZE = 2000
 USER_AGENT = "OrderBackOffice-Webhooks/1.0"
 SIGNATURE_HEADER = "X-Webhook-Signature"
 
@@ -80,17 +77,6 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 # --- the outbox ----------------------------------------------------------------------------
-
-
-def enqueue_delivery(delivery_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task(DELIVER_TASK, delivery_id, task_name=f"webhook-{delivery_id}", group="webhooks")
-
-
-def _enqueue_on_commit(delivery_id: int) -> None:
-    # robust: a broker that is down must not break the order's request; the sweep re-enqueues.
-    transaction.on_commit(partial(enqueue_delivery, delivery_id), robust=True)
 
 
 def record_events(order, events) -> list[Delivery]:
@@ -128,8 +114,7 @@ def record_events(order, events) -> list[Delivery]:
         )
     if rows:
         Delivery.objects.bulk_create(rows)
-        for row in rows:
-            _enqueue_on_commit(row.pk)
+        WEBHOOKS.enqueue_after_commit(row.pk for row in rows)
     return rows
 
 
@@ -156,13 +141,7 @@ def deliver(delivery_id: int) -> str | None:
     queued, due row posts it.
     """
     now = timezone.now()
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id, status=Status.QUEUED)
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(locked_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    if not WEBHOOKS.claim(delivery_id):
         return None
     delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None:
@@ -170,7 +149,7 @@ def deliver(delivery_id: int) -> str | None:
     endpoint = delivery.endpoint
     if not endpoint.active:
         return _fail(delivery, _text(ENDPOINT_DISABLED if endpoint.is_disabled else ENDPOINT_INACTIVE), count=False)
-    if delivery.attempts > settings.WEBHOOK_MAX_ATTEMPTS:
+    if WEBHOOKS.attempts_lost(delivery):
         # Earlier attempts never reported back (a worker died while posting).
         return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts - 1, error=delivery.error))
 
@@ -251,21 +230,8 @@ def _short(error) -> str:
 
 
 def _finish(delivery: Delivery, status: str, *, error: str = "", **fields) -> str:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        error=error,
-        locked_until=None,
-        next_attempt_at=None,
-        last_attempt_at=delivery.last_attempt_at,
-        response_status=delivery.response_status,
-        duration_ms=delivery.duration_ms,
-        response_body=delivery.response_body,
-        updated_at=timezone.now(),
-        **fields,
-    )
-    delivery.status = status
-    delivery.error = error
-    return status
+    """The final status, with the last attempt's response (WEBHOOKS.carried_fields)."""
+    return WEBHOOKS.finish(delivery, status, error=error, **fields)
 
 
 def _fail(delivery: Delivery, error: str, *, count: bool = True) -> str:
@@ -275,37 +241,14 @@ def _fail(delivery: Delivery, error: str, *, count: bool = True) -> str:
     return Status.FAILED
 
 
-def retry_delay(attempts: int) -> int:
-    """Seconds to wait after the `attempts`-th attempt failed (the last delay repeats)."""
-    delays = settings.WEBHOOK_RETRY_DELAYS or [60]
-    return int(delays[min(attempts, len(delays)) - 1])
+# Seconds to wait after the `attempts`-th attempt failed (WEBHOOK_RETRY_DELAYS; the last repeats).
+retry_delay = WEBHOOKS.retry_delay
 
 
 def _retry_or_fail(delivery: Delivery, error: str) -> str:
-    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+    if not WEBHOOKS.retry_later(delivery, error):
         return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts, error=error))
-    next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(delivery.attempts))
-    Delivery.objects.filter(pk=delivery.pk).update(
-        error=error, locked_until=None, next_attempt_at=next_attempt_at, last_attempt_at=delivery.last_attempt_at,
-        response_status=delivery.response_status, duration_ms=delivery.duration_ms,
-        response_body=delivery.response_body, updated_at=timezone.now(),
-    )
-    schedule_retry(delivery.pk, next_attempt_at, attempt=delivery.attempts + 1)
     return Status.QUEUED
-
-
-def schedule_retry(delivery_id: int, when, *, attempt: int) -> None:
-    """A one-off django-q2 schedule that runs the delivery task again at `when` (deleted once run)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.create(
-        name=f"webhook {delivery_id} attempt {attempt}"[:100],
-        func=DELIVER_TASK,
-        args=repr(delivery_id),
-        schedule_type=Schedule.ONCE,
-        repeats=-1,
-        next_run=when,
-    )
 
 
 # --- endpoint health -----------------------------------------------------------------------
@@ -396,52 +339,18 @@ def redeliver(delivery_ids) -> Redelivered:
             status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, error="", delivered_at=None,
             updated_at=now,
         )
-        for pk in ids:
-            _enqueue_on_commit(pk)
+        WEBHOOKS.enqueue_after_commit(ids)
         result.queued = len(ids)
     return result
 
 
-# --- periodic jobs -------------------------------------------------------------------------
+# --- periodic jobs (the outbox engine's) ---------------------------------------------------
+
+requeue_stale = WEBHOOKS.requeue_stale
 
 
-def requeue_stale(*, now=None, limit: int = 1000) -> int:
-    """Enqueue again the queued rows whose delivery is overdue by the grace period."""
-    now = now or timezone.now()
-    overdue = now - timedelta(seconds=settings.WEBHOOK_REQUEUE_AFTER_SECONDS)
-    ids = list(
-        Delivery.objects.filter(status=Status.QUEUED)
-        .filter(Q(next_attempt_at__lte=overdue) | Q(next_attempt_at__isnull=True, created_at__lte=overdue))
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+def purge_deliveries(*, now=None, batch_size: int | None = None) -> int:
+    """Delete deliveries (and their attempts) older than WEBHOOK_RETENTION_DAYS, batch by batch; queued ones stay."""
+    return WEBHOOKS.purge(
+        now=now, batch_size=batch_size, before_delete=lambda ids: Attempt.objects.filter(delivery_id__in=ids).delete()
     )
-    # The grace period starts again: a long queue is not flooded with the same row every minute.
-    Delivery.objects.filter(pk__in=ids, status=Status.QUEUED).update(next_attempt_at=now)
-    for pk in ids:
-        enqueue_delivery(pk)
-    if ids:
-        logger.info("Re-enqueued %s overdue webhook deliveries", len(ids))
-    return len(ids)
-
-
-def purge_deliveries(*, now=None, batch_size: int = PURGE_BATCH_SIZE) -> int:
-    """Delete deliveries (and their attempts) older than the retention, batch by batch."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
-    deleted = 0
-    while True:
-        ids = list(
-            Delivery.objects.filter(created_at__lt=cutoff).exclude(status=Status.QUEUED)
-            .order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        with transaction.atomic():
-            Attempt.objects.filter(delivery_id__in=ids).delete()
-            Delivery.objects.filter(pk__in=ids).delete()
-        deleted += len(ids)
-    if deleted:
-        logger.info("Purged %s webhook deliveries older than %s", deleted, cutoff)
-    return deleted
-

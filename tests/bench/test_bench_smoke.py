@@ -73,7 +73,7 @@ def test_smoke_run_produces_every_figure_keeps_the_query_budgets_and_passes_the_
 def _assert_crash_drill_held(figure):
     """Every notification ends sent and reached the backend; none is lost. A message can reach the
     provider twice only if its worker was killed between the provider's answer and sending COMMIT
-    (microseconds; services._send_marked): at most one message per worker process, of the two. The
+    (microseconds; notifications.services.delivery._send_marked): at most one message per worker process, of the two. The
     benchmark's row still shows FAIL when that happens (bench/FINDINGS.md)."""
     duplicates, _, rest = figure["baseline"].partition(" duplicates, ")
     lost = rest.partition(" lost")[0]

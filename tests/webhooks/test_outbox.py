@@ -7,6 +7,7 @@ from django.db import transaction
 
 from orders import services
 from webhooks.models import Delivery, Event
+from webhooks.outbox import WEBHOOKS
 
 from .helpers import endpoint, pay, place
 
@@ -47,8 +48,8 @@ def test_deliveries_are_enqueued_only_when_the_change_commits(staff, shop, djang
     with django_capture_on_commit_callbacks() as callbacks:
         order = place(by=staff, storefront=shop)
     assert Delivery.objects.filter(order=order).count() == 1
-    ours = [c for c in callbacks if getattr(getattr(c, "func", None), "__module__", "") == "webhooks.services"]
-    assert [c.args for c in ours] == [(Delivery.objects.get(order=order).pk,)]
+    ours = [c for c in callbacks if getattr(c, "func", None) == WEBHOOKS.enqueue]
+    assert [c.args for c in ours] == [([Delivery.objects.get(order=order).pk],)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,13 +1,18 @@
-"""Registering the apps' periodic django-q2 schedules after `migrate` (each app's schedules.py says
-which; this is how they are written, in one place).
+"""Registering periodic django-q2 schedules after `migrate`: how every app's schedules are written,
+in one place (the outbox kinds' sweep and purge, and the other apps' periodic jobs).
 
 Schedule.name is not unique in the database, so each schedule is looked up by name and updated,
 and stray duplicates are removed. `next_run` is set only when a schedule is created: a later
 migrate must not postpone a due run.
+
+An app registers its schedules from its `AppConfig.ready()`:
+
+    register_after_migrate(self, register_schedules)   # register_schedules(using=...)
 """
 from datetime import datetime, time, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 
@@ -36,3 +41,15 @@ def register(schedules: dict[str, dict], *, using: str = DEFAULT_DB_ALIAS) -> No
 def can_register(using: str = DEFAULT_DB_ALIAS) -> bool:
     """Whether django_q's table exists yet (post_migrate also runs before django_q is migrated)."""
     return "django_q_schedule" in connections[using].introspection.table_names()
+
+
+def register_after_migrate(app_config, register_schedules) -> None:
+    """Call `register_schedules(using=...)` after each `migrate` of the app, once django_q's table exists."""
+
+    def on_post_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, **kwargs):
+        if can_register(using):
+            register_schedules(using=using)
+
+    post_migrate.connect(
+        on_post_migrate, sender=app_config, weak=False, dispatch_uid=f"{app_config.label}.register_schedules"
+    )

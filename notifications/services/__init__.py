@@ -1,0 +1,49 @@
+"""Milestone and rule notifications: write the outbox rows, deliver them, retry, sweep, purge.
+
+The row's lifecycle (claim, claim a batch, finish, retry later, sweep, purge, schedules) is the
+outbox engine's (outbox/engine.py), with the notifications' settings (notifications/outbox.py).
+The package, by responsibility:
+
+- `recipients`: the milestone switches and active rules (kept per process), the addresses;
+- `recording`: writing the outbox rows (milestones, rules, checkout recovery, fallbacks);
+- `delivery`: claiming and sending rows; `channels`: SMS, push and email; `outcomes`: how a
+  claimed row ends (final status, refund, fallback, retry);
+- `staff`: resend, the purchase experience page; `maintenance`: the sweep and the log purge;
+  `tracking`: the email provider's reports; `common`: the reasons logged;
+- `subscriptions`: the web push subscriptions the timeline page stores.
+
+The flow:
+1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
+   one `Notification` row per enabled channel (the outbox, one INSERT ... ON CONFLICT DO
+   NOTHING), and one delivery task for the transaction's rows, enqueued so that it runs only
+   after the commit (with the ORM broker, written in the same transaction; with others, on
+   commit). A rolled-back change leaves nothing.
+   Staff-made notification rules (`record_rules()`) and the checkout recovery message
+   (`record_checkout_recovery()`) write rows to the same outbox, delivered the same way.
+2. The worker calls `deliver()`: it claims the row (`NOTIFICATIONS.claim`: a conditional UPDATE
+   on `status=queued` and an expired claim), so a task that runs twice, or twice at once, sends once.
+3. Transient failures are retried with exponential backoff: the row stays `queued` with
+   `next_attempt_at` set, and a one-off django-q2 schedule runs the task again at that time.
+   The periodic sweep re-enqueues any queued row overdue by the grace period (a process
+   that died between commit and enqueue, a lost schedule), so nothing is lost silently.
+4. A daily purge deletes rows older than the retention, in batches, adding each batch to
+   `DailyNotificationCount` in the same transaction that deletes it.
+"""
+from .common import STATUS_MILESTONES, Status
+from .delivery import deliver, deliver_many
+from .maintenance import purge_log, requeue_stale
+from .recipients import (
+    active_rules, all_milestone_settings, checkout_address, customer_address, milestone_setting, mobile_number,
+    platform_sends_email,
+)
+from .recording import enqueue_deliveries, one_task, record_checkout_recovery, record_milestone, record_rules
+from .staff import resend, update_purchase_experience
+from .subscriptions import MAX_PUSH_DEVICES_PER_ORDER, TooManyPushDevices, subscribe_push, unsubscribe_push
+from .tracking import apply_tracking_event
+
+__all__ = [
+    "MAX_PUSH_DEVICES_PER_ORDER", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
+    "all_milestone_settings", "apply_tracking_event", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
+    "mobile_number", "one_task", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_milestone",
+    "record_rules", "requeue_stale", "resend", "subscribe_push", "unsubscribe_push", "update_purchase_experience",
+]

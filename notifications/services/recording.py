@@ -1,0 +1,218 @@
+"""Writing the outbox rows: a milestone's, a rule's, a checkout's recovery message, and the
+fallback channel's; enqueued once the transaction commits (NOTIFICATIONS.enqueue_after_commit)."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from ..defaults import MILESTONE_CHANNELS
+from ..models import RULE, Channel, Milestone, MilestoneSetting, Notification, NotificationRule, RuleFiring
+from ..outbox import NOTIFICATIONS
+from .common import NO_EMAIL, NOT_NOTIFIED, SENT_BY_PLATFORM, UNREACHABLE, Status, _text
+from .recipients import active_rules, checkout_address, customer_address, milestone_setting, platform_sends_email
+
+
+# One delivery task per 50 rows, sent in turn; no django-q2 success result is kept for it (the row
+# is the record, and keeping one result per message made the cluster's monitor prune the result
+# table once per message). Failed tasks are still kept.
+enqueue_deliveries = NOTIFICATIONS.enqueue
+
+_collecting = threading.local()
+
+
+def _enqueue_delivery(notification_id: int) -> None:
+    """Enqueue a row written in the current transaction, to run once it commits: with the ORM
+    broker the task row is written in the same transaction (NOTIFICATIONS.enqueue_after_commit)."""
+    if getattr(_collecting, "ids", None) is not None:
+        _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
+        return
+    NOTIFICATIONS.enqueue_after_commit([notification_id])
+
+
+@contextmanager
+def one_task():
+    """The rows recorded inside are enqueued together, in one task, once the transaction commits
+    (one broker write per transaction instead of one per row). Usable as a decorator."""
+    if getattr(_collecting, "ids", None) is not None:  # nested: the outermost one enqueues
+        yield
+        return
+    _collecting.ids = []
+    try:
+        yield
+        ids = _collecting.ids
+    finally:
+        _collecting.ids = None
+    if ids:
+        NOTIFICATIONS.enqueue_after_commit(ids)
+
+
+def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
+                checkout=None) -> Notification:
+    """The outbox row (not saved) telling the order's (or checkout's) customer of a milestone on a channel.
+
+    Queued when the channel can reach the customer; otherwise skipped, with the reason. A
+    checkout's row (checkout recovery) has no order.
+    """
+    skip_reason = None
+    if milestone == Milestone.NEW_ORDER:
+        recipient = settings.STORE_EMAIL
+        if not recipient:
+            skip_reason = _text(NO_EMAIL)
+    else:
+        about = checkout if checkout is not None else order
+        if checkout is not None:
+            recipient, skip_reason = checkout_address(checkout, channel)
+        else:
+            recipient, skip_reason = customer_address(order, channel)
+        if not notify_customer:
+            skip_reason = _text(NOT_NOTIFIED)
+        elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
+            skip_reason = _text(SENT_BY_PLATFORM)
+    return Notification(
+        order=order, checkout=checkout, milestone=milestone, channel=channel, recipient=recipient,
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        fallback_for=fallback_for, next_attempt_at=None if skip_reason else timezone.now(),
+    )
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows not written before (one statement) and enqueue the queued ones; returns those inserted."""
+    inserted = Notification.objects.insert_new(rows)
+    for row in inserted:
+        if row.status != Status.QUEUED:
+            continue
+        if row.rule_id and row.rule.delay_minutes:
+            # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
+            NOTIFICATIONS.schedule_retry(row.pk, row.next_attempt_at, attempt=1)
+        else:
+            _enqueue_delivery(row.pk)
+    return inserted
+
+
+@one_task()
+def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
+    """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
+
+    One row per enabled channel, in one statement; a row already written for (order, milestone,
+    channel) is left alone, so a repeated signal never sends twice. Channels that cannot reach
+    the customer are logged as skipped and the milestone's fallback channel, if any, is tried
+    instead.
+    """
+    setting = milestone_setting(milestone)
+    allowed = MILESTONE_CHANNELS.get(milestone, ())
+    rows = _write([
+        _outbox_row(order, milestone, channel, notify_customer=notify_customer, checkout=checkout)
+        for channel in setting.enabled_channels
+        if channel in allowed
+    ])
+    unreachable = _unreachable_texts()
+    fallbacks = [
+        fallback for fallback in (
+            _fallback_row(row, setting) for row in rows
+            if row.status == Status.SKIPPED and row.reason in unreachable
+        )
+        if fallback is not None
+    ]
+    if fallbacks:
+        rows += _write(fallbacks)
+    return rows
+
+
+def record_checkout_recovery(checkout) -> list[Notification]:
+    """Write the outbox rows of a checkout's recovery message (call it in the sender's transaction).
+
+    One row per channel the staff enabled for `checkout_recovery`; never a second one for the
+    same checkout and channel.
+    """
+    return record_milestone(None, Milestone.CHECKOUT_RECOVERY, checkout=checkout)
+
+
+@one_task()
+def record_rules(
+    order, *, status_type: str, from_status, to_status, notify_customer: bool = True
+) -> list[Notification]:
+    """Write the outbox rows of the active rules this status change triggers (inside its transaction).
+
+    status_type "order": from_status/to_status are the order's status codes (from None: a new
+    order); a custom type: the CustomStatus objects (from None: the order had none of that type).
+    One row per (order, rule, channel), ever: a repeated change never sends twice. Rules have no
+    fallback channel.
+
+    The rules kept per process only say whether any rule may fire (most changes fire none, and
+    then no query is made); those that may are read again, so a rule turned off or deleted a
+    moment ago in another process never fires.
+    """
+    candidates = [
+        rule.pk for rule in active_rules()
+        if rule.fires_on(status_type, from_status, to_status) and rule.matches(order)
+    ]
+    if not candidates:
+        return []
+    rows = []
+    for rule in NotificationRule.objects.active().filter(pk__in=candidates).prefetch_related("carriers"):
+        if rule.fires_on(status_type, from_status, to_status) and rule.matches(order):
+            notification, created = _record_rule(order, rule, notify_customer=notify_customer)
+            if created:
+                rows.append(notification)
+    return rows
+
+
+def _record_rule(order, rule: NotificationRule, *, notify_customer: bool):
+    # The lasting record comes first: the log rows go after 5 days, the promise of "once" does not.
+    _firing, first = RuleFiring.objects.get_or_create(rule=rule, order=order, channel=rule.channel)
+    if not first:
+        return None, False
+    recipient, skip_reason = customer_address(order, rule.channel)
+    if not notify_customer:
+        skip_reason = _text(NOT_NOTIFIED)
+    due = timezone.now() + timedelta(minutes=rule.delay_minutes)
+    row = Notification(
+        order=order, rule=rule, milestone=RULE, channel=rule.channel, recipient=recipient,
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        next_attempt_at=None if skip_reason else due,
+    )
+    inserted = _write([row])
+    return (inserted[0], True) if inserted else (None, False)
+
+
+def _unreachable_texts() -> frozenset[str]:
+    return _unreachable_texts_in(settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=8)
+def _unreachable_texts_in(language: str) -> frozenset[str]:
+    with translation.override(language):
+        return frozenset(str(reason) for reason in UNREACHABLE)
+
+
+def _fallback_row(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
+    """The row (not saved) on the milestone's fallback channel for a row that could not reach the customer."""
+    if notification.rule_id:
+        return None  # a rule says its one channel; it has no fallback
+    setting = setting or milestone_setting(notification.milestone)
+    channel = setting.fallback_channel
+    if (
+        not channel
+        or channel == notification.channel
+        or notification.fallback_for
+        or channel not in MILESTONE_CHANNELS.get(notification.milestone, ())
+    ):
+        return None
+    return _outbox_row(
+        notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel,
+        checkout=notification.checkout,
+    )
+
+
+def _fallback(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
+    """Try the milestone's fallback channel for a row that could not reach the customer: the new row, if written."""
+    row = _fallback_row(notification, setting)
+    if row is None:
+        return None
+    inserted = _write([row])
+    return inserted[0] if inserted else None
