@@ -1,4 +1,5 @@
 """The production environment the README's *Deploying* section documents, for processes the tests start."""
+import json
 import os
 import secrets
 import socket
@@ -27,6 +28,8 @@ def production_env(**overrides) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "orders.example.com",
         "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "EMAIL_BACKEND": "anymail.backends.mailgun.EmailBackend",
+        "ANYMAIL": json.dumps({"MAILGUN_API_KEY": "key-test", "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-test"}),
         "ANYMAIL_WEBHOOK_SECRET": "esp:" + secrets.token_urlsafe(24),
         "SECURE_HSTS_SECONDS": "31536000",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",

@@ -18,6 +18,13 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
     assert "no issues" in checked.stdout
 
 
+def test_the_deploy_check_fails_when_the_email_provider_cannot_sign_its_tracking_webhook():
+    checked = manage("check", "--deploy", env=production_env(ANYMAIL="{}"))
+
+    assert checked.returncode != 0
+    assert "notifications.E003" in checked.stderr
+
+
 def test_https_and_cookie_warnings_are_gone_with_debug_off_and_nothing_else_set():
     env = production_env(SECURE_HSTS_SECONDS=None, SECURE_HSTS_INCLUDE_SUBDOMAINS=None, SECURE_HSTS_PRELOAD=None)
 
