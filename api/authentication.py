@@ -2,12 +2,21 @@
 
 The request then acts as the storefront's service user (`request.user`, the `by` of every
 service call) and carries the key itself (`request.auth`), which throttling counts by.
+
+The key model is named by the API_KEY_MODEL setting ("storefronts.StorefrontAPIKey"), so the
+toolkit imports no app: a djangorestframework-api-key model (`prefix`, `is_valid`, `has_expired`,
+`objects.get_usable_keys()`) with a `storefront` whose `user` is the storefront's service user.
 """
+from django.apps import apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework_api_key.permissions import KeyParser
 
-from storefronts.models import StorefrontAPIKey
+
+def key_model():
+    """The model of the storefronts' API keys (settings.API_KEY_MODEL)."""
+    return apps.get_model(settings.API_KEY_MODEL, require_ready=True)
 
 
 class StorefrontAPIKeyAuthentication(authentication.BaseAuthentication):
@@ -22,6 +31,7 @@ class StorefrontAPIKeyAuthentication(authentication.BaseAuthentication):
         if not key or len(key) > 100 or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         prefix = key.partition(".")[0]
+        StorefrontAPIKey = key_model()
         try:  # get(), not first(): the prefix is unique, and no ORDER BY is compiled or run
             api_key = StorefrontAPIKey.objects.get_usable_keys().select_related("storefront__user").get(prefix=prefix)
         except StorefrontAPIKey.DoesNotExist:

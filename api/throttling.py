@@ -2,7 +2,8 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.proxies import client_address
-from storefronts.models import StorefrontAPIKey
+
+from .authentication import key_model
 
 
 class APIKeyRateThrottle(SimpleRateThrottle):
@@ -18,7 +19,7 @@ class APIKeyRateThrottle(SimpleRateThrottle):
         return settings.API_THROTTLE_RATE
 
     def get_cache_key(self, request, view):
-        if not isinstance(request.auth, StorefrontAPIKey):
+        if not isinstance(request.auth, key_model()):
             return None  # requests without a key are refused before they cost anything
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
 

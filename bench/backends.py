@@ -31,26 +31,41 @@ def _append(line: str) -> None:
 def read_counts(path) -> dict[str, int]:
     """How many times each key (a notification id) reached the backend."""
     counts: dict[str, int] = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                key = line.strip()
-                if key:
-                    counts[key] = counts.get(key, 0) + 1
-    except FileNotFoundError:
-        pass
+    for key, _host in _lines(path):
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 
+def read_hosts(path) -> dict[str, int]:
+    """How many messages each worker host (BENCH_HOST of the process that sent them) took to the backend."""
+    hosts: dict[str, int] = {}
+    for _key, host in _lines(path):
+        hosts[host] = hosts.get(host, 0) + 1
+    return hosts
+
+
+def _lines(path):
+    try:
+        with open(path) as f:
+            for line in f:
+                key, _, host = line.strip().partition(" ")
+                if key:
+                    yield key, host
+    except FileNotFoundError:
+        return
+
+
 class CountingEmailBackend(BaseEmailBackend):
-    """Records each email's notification id (anymail metadata), or its recipients if it has none."""
+    """Records each email's notification id (anymail metadata), or its recipients if it has none,
+    followed by the BENCH_HOST of the worker that sent it when the drill names its hosts."""
 
     def send_messages(self, email_messages) -> int:
+        host = os.environ.get("BENCH_HOST", "")
         for message in email_messages:
             metadata = getattr(message, "metadata", None) or {}
-            _append(str(metadata.get("notification_id") or ",".join(message.to)))
+            key = str(metadata.get("notification_id") or ",".join(message.to)).replace(" ", "")
+            _append(f"{key} {host}".strip())
         return len(email_messages)
-
 
 
 class InMemoryEmailBackend(AnymailTestBackend):

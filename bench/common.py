@@ -83,8 +83,12 @@ def empty_queue() -> int:
     from django_q.models import OrmQ, Schedule
 
     from notifications.models import Notification
+    from webhooks.models import Delivery
 
     OrmQ.objects.all().delete()
-    Schedule.objects.filter(func="notifications.tasks.deliver_notification").delete()
+    Schedule.objects.filter(func__in=["notifications.tasks.deliver_notification",
+                                      "webhooks.tasks.deliver_webhook"]).delete()
+    Delivery.objects.filter(status="queued").update(
+        status="failed", error="left queued by an earlier benchmark", next_attempt_at=None, locked_until=None)
     return Notification.objects.filter(status="queued").update(
         status="skipped", reason="left queued by an earlier benchmark", next_attempt_at=None, locked_until=None)

@@ -63,14 +63,20 @@ def start_cluster(env: dict, log) -> subprocess.Popen:
 
 
 def stop_cluster(process: subprocess.Popen, *, hard: bool = False) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
+    """SIGTERM to the cluster's main process, which stops its workers, pusher and monitor in turn (a
+    SIGTERM to the whole group at once leaves a Redis cluster waiting for them), then SIGKILL to
+    whatever of its process group is left; `hard`: SIGKILL at once."""
+    if process.poll() is None and not hard:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 # --- inside the broker's process --------------------------------------------------------------

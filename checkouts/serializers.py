@@ -1,4 +1,4 @@
-"""What a storefront sends to report a checkout, and what it reads back (strict, like api/serializers.py)."""
+"""What a storefront sends to report a checkout, and what it reads back (strict, like orders/api_serializers.py)."""
 from datetime import timedelta
 
 from django.core.validators import RegexValidator, URLValidator
@@ -8,20 +8,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import (
-    MAX_LINES,
     CharField,
     CurrencyField,
-    CustomerOutput,
     EmailField,
-    LanguageField,
-    LineInput,
     MoneyField,
     MoneyInputField,
     StrictInputSerializer,
     StrictPhoneNumberField,
     StrictTypeMixin,
 )
+from orders.api_serializers import MAX_LINES, LanguageField, LineInput
 from orders.models import Language
+from orders.representation import CustomerOutput
 
 from .models import Checkout
 

@@ -235,7 +235,7 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # The storefront API (api app): JSON only, storefront API keys, throttled per key.
+    # The storefront API (the api toolkit; each app's endpoints in its api.py): JSON only, storefront API keys, throttled per key.
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StorefrontAPIKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStorefront"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.APIKeyRateThrottle"],
@@ -285,7 +285,7 @@ NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
 NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=30)
 # How long a process keeps the message templates and milestone switches it read (0: not kept).
 NOTIFICATION_CACHE_SECONDS = env.int("NOTIFICATION_CACHE_SECONDS", default=10)
-# How long the API keeps an order detail's JSON per order version (0: not kept); see api/representations.py.
+# How long the API keeps an order detail's JSON per order version (0: not kept); see orders/api_cache.py.
 API_ORDER_CACHE_SECONDS = env.int("API_ORDER_CACHE_SECONDS", default=60)
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.backends.sms.console.SmsBackend")
 PUSH_BACKEND = env("PUSH_BACKEND", default="notifications.backends.push.console.PushBackend")
@@ -312,6 +312,8 @@ CHECKOUT_RECOVERY_DELAY_MINUTES = env.int("CHECKOUT_RECOVERY_DELAY_MINUTES", def
 CHECKOUT_EXPIRY_DAYS = env.int("CHECKOUT_EXPIRY_DAYS", default=30)
 
 # --- Storefront API and public pages
+# The model of the storefronts' API keys, named so the API toolkit (api/) imports no app of ours.
+API_KEY_MODEL = "storefronts.StorefrontAPIKey"
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 PUBLIC_PAGE_RATE_LIMIT = env("PUBLIC_PAGE_RATE_LIMIT", default="120/min")
 # A request holding an Idempotency-Key for longer than this is taken for dead (its worker was killed)

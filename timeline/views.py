@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect, JsonResponse
@@ -24,7 +23,7 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from notifications.models import PushSubscription
+from notifications.services import TooManyPushDevices, subscribe_push, unsubscribe_push
 from orders.models import Order, OrderEvent, Status
 
 from .progress import build_progress, payment_message
@@ -34,7 +33,6 @@ from .ratelimit import rate_limited
 # Tokens are base64url; 22 characters are 128 bits, new ones have 43 (256 bits).
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 MAX_JSON_BODY = 4096
-MAX_PUSH_DEVICES_PER_ORDER = 10
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "timeline" / "sw.js"
 
 
@@ -215,21 +213,13 @@ def push_subscribe(request, token):
     except InvalidSubscription as error:
         return _bad_request(error)
 
-    existing = PushSubscription.objects.filter(order=order, endpoint=subscription.endpoint)
-    if not existing.exists() and order.push_subscriptions.count() >= MAX_PUSH_DEVICES_PER_ORDER:
-        return _bad_request(InvalidSubscription("too_many_devices"))
-    values = {
-        "p256dh": subscription.p256dh,
-        "auth": subscription.auth,
-        "user_agent": request.headers.get("User-Agent", "")[:300],
-    }
     try:
-        _, created = PushSubscription.objects.update_or_create(
-            order=order, endpoint=subscription.endpoint, defaults=values
+        created = subscribe_push(
+            order, endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth,
+            user_agent=request.headers.get("User-Agent", ""),
         )
-    except IntegrityError:  # the same browser asked twice at once: the other request stored it
-        existing.update(**values)
-        created = False
+    except TooManyPushDevices:
+        return _bad_request(InvalidSubscription("too_many_devices"))
     return _private(JsonResponse({"subscribed": True}, status=201 if created else 200), html=False)
 
 
@@ -246,5 +236,5 @@ def push_unsubscribe(request, token):
         endpoint = clean_endpoint(data.get("endpoint") if isinstance(data, dict) else None)
     except InvalidSubscription as error:
         return _bad_request(error)
-    PushSubscription.objects.filter(order=order, endpoint=endpoint).delete()
+    unsubscribe_push(order, endpoint=endpoint)
     return _private(JsonResponse({"subscribed": False}), html=False)

@@ -1,4 +1,5 @@
-"""The JSON a webhook carries: the event envelope and the order as the storefront API shows it.
+"""The JSON a webhook carries: the event envelope and the order as the storefront API shows it
+(orders/representation.py).
 
     {"id": "<event uuid>", "type": "order.shipped", "created_at": "<ISO 8601>",
      "data": {"order": {...GET /api/v1/orders/{number}/ without payments and events...}, "tracking": {...}}}
@@ -20,6 +21,7 @@ from django.utils import translation
 from rest_framework import serializers
 
 from orders.models import Order, OrderEvent, Status
+from orders.representation import OrderOutput
 
 from .models import Delivery, Event
 
@@ -39,8 +41,6 @@ def committed_order(pk: int):
 
 def order_data(order) -> dict:
     """The order as GET /api/v1/orders/ lists it (same fields, same formats)."""
-    from api.serializers import OrderOutput
-
     return dict(OrderOutput(order).data)
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from api.serializers import OrderCreateInput
-from api.services import create_order
+from orders.api_serializers import OrderCreateInput
+from orders.api_services import create_order
 from orders.models import Order
 from tests.utils import requires_postgres
 

@@ -112,7 +112,7 @@ def test_another_storefronts_order_is_still_missing(api, placed):
 def test_an_entry_built_while_a_carrier_change_was_not_yet_committed_is_left_behind(api, placed, monkeypatch):
     from django.db import transaction
 
-    from api import representations
+    from orders import api_cache as representations
 
     number = placed["number"]
     assert pay(api, number, placed["total"]).status_code == 201
@@ -138,8 +138,8 @@ def test_an_entry_built_while_a_carrier_change_was_not_yet_committed_is_left_beh
 
 
 def _serializers_reading(order):
-    """api.serializers, but the detail is built from `order` (rows as read before a commit)."""
-    from api import serializers
+    """orders.representation, but the detail is built from `order` (rows as read before a commit)."""
+    from orders import representation as serializers
 
     class Stale:
         def __getattr__(self, name):
@@ -153,7 +153,7 @@ def _serializers_reading(order):
 
 
 def test_a_staff_login_keeps_the_kept_json_but_a_renamed_staff_member_is_seen(api, placed, client, django_user_model):
-    from api.representations import reference_version
+    from orders.api_cache import reference_version
 
     number = placed["number"]
     staff = django_user_model.objects.create_superuser("vendedora", password="s3cret-pass-word")

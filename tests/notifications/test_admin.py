@@ -88,6 +88,38 @@ def test_staff_who_may_only_view_cannot_change_the_switches(client):
     assert MilestoneSetting.objects.get(milestone="shipped").sms is True
 
 
+def test_the_page_refuses_a_fallback_channel_the_milestone_cannot_use_and_saves_nothing(staff_client):
+    data = form_from_settings()
+    data["shipped.fallback"] = "fax"
+    data["ready_for_pickup.email"] = "on"
+    data["new_order.sms"] = "on"  # the staff's email has no SMS switch: never read
+    response = staff_client.post(PAGE, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["shipped.fallback"] == ["Select a valid choice. fax is not one of the available choices."]
+    assert "Select a valid choice" in response.content.decode()
+    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is False
+    assert not PurchaseExperienceChange.objects.exists()
+
+    del data["shipped.fallback"]
+    assert staff_client.post(PAGE, data).status_code == 302
+    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is True
+    assert not MilestoneSetting.objects.get(milestone="new_order").sms
+    assert [c.setting for c in PurchaseExperienceChange.objects.all()] == ["Ready for pickup · Email"]
+
+
+def test_staff_who_may_only_view_see_the_switches_disabled(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(username="mirada")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_milestonesetting"))
+    client.force_login(viewer)
+    html = client.get(PAGE).content.decode()
+    [switch] = re.findall(r'<input[^>]*name="shipped.sms"[^>]*>', html)
+    assert "disabled" in switch and "checked" in switch
+    assert 'value="Save"' not in html
+
+
 def test_the_log_is_read_only_filtered_and_searchable(staff_client, staff):
     order = place(by=staff)
     other = place(by=staff, email="juan@example.com")

@@ -1,5 +1,5 @@
 """The log keeps NOTIFICATION_LOG_RETENTION_DAYS days; daily counts survive the purge; schedules registered once."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -74,4 +74,6 @@ def test_the_sweep_and_purge_schedules_are_registered_once():
         "notifications.tasks.sweep_queued_notifications", Schedule.MINUTES, 1
     )
     assert (purge.func, purge.schedule_type) == ("notifications.tasks.purge_notification_log", Schedule.DAILY)
-    assert purge.next_run > timezone.now()
+    # First due at the store's 03:30 (the test database may have been created just before that moment).
+    assert timezone.localtime(purge.next_run).time() == time(3, 30)
+    assert purge.next_run > timezone.now() - timedelta(days=1)

@@ -75,6 +75,24 @@ def test_staff_add_a_rule_with_its_trigger_filters_and_messages(staff_client, ad
     assert list(rule.messages.values_list("language", flat=True)) == ["es"]
 
 
+def test_saving_a_rule_rewrites_only_the_messages_that_changed(staff_client, admin_user):
+    rule = NotificationRuleFactory(custom=("delivery", "out_for_delivery"))
+    before = {m.language: m for m in rule.messages.all()}
+    page = staff_client.get(reverse("admin:notifications_notificationrule_change", args=[rule.pk]))
+    data = {
+        name: value for name, value in page.context["adminform"].form.initial.items()
+        if name.split("_")[0] in ("subject", "body", "html", "url", "gsm7") and value not in (None, False)
+    }
+    data.update(subject_es="Tu pedido {{ order_number }} sale hoy", subject_en="", body_en="")
+    response = staff_client.post(reverse("admin:notifications_notificationrule_change", args=[rule.pk]),
+                                 {**form(), **data})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    after = {m.language: m for m in rule.messages.all()}
+    assert sorted(after) == ["es", "pt-br"]  # the emptied English message is gone
+    assert (after["es"].subject, after["es"].updated_by) == ("Tu pedido {{ order_number }} sale hoy", admin_user)
+    assert (after["pt-br"].updated_by, after["pt-br"].updated_at) == (None, before["pt-br"].updated_at)
+
+
 def test_a_core_status_rule_is_saved_with_the_order_status_codes(staff_client):
     response = staff_client.post(ADD, form(trigger_from="order:accepted", trigger_to="order:preparing"))
     assert response.status_code == 302

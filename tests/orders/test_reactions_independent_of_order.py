@@ -12,10 +12,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from api import representations
 from inventory.models import StockItem, StockMovement
 from notifications.models import Notification
-from orders import services, signals
+from orders import api_cache, services, signals
 from orders.models import Order, OrderEvent
 from tests.factories import UserFactory, storefront
 from tests.inventory.factories import stock
@@ -171,7 +170,7 @@ def test_the_kept_api_json_shows_the_oversold_flag_even_if_it_was_kept_before_th
     seen = []
 
     def read_the_kept_json(sender, order, **kwargs):
-        seen.append(representations.order_detail(Order.objects.all(), pk=order.pk)["oversold_skus"])
+        seen.append(api_cache.order_detail(Order.objects.all(), pk=order.pk)["oversold_skus"])
 
     signals.order_placed.connect(read_the_kept_json, dispatch_uid="tests.read_the_kept_json")
     try:
@@ -181,4 +180,4 @@ def test_the_kept_api_json_shows_the_oversold_flag_even_if_it_was_kept_before_th
         signals.order_placed.disconnect(dispatch_uid="tests.read_the_kept_json")
 
     assert seen == [[]]  # before inventory ran
-    assert representations.order_detail(Order.objects.all(), pk=order.pk)["oversold_skus"] == ["REM-001"]
+    assert api_cache.order_detail(Order.objects.all(), pk=order.pk)["oversold_skus"] == ["REM-001"]

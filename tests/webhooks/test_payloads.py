@@ -50,7 +50,7 @@ def test_order_created_carries_the_envelope_and_the_order(staff, shop, hooked):
 
 
 def test_the_order_reads_like_the_api_order_list(staff, shop, hooked):
-    from api.serializers import OrderOutput
+    from orders.representation import OrderOutput
 
     with committed():
         order = place(by=staff, storefront=shop)

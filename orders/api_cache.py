@@ -8,7 +8,7 @@ is never answered from an old entry, in any process. The reference data (carrier
 names, who did each step: staff users and storefronts) moves the version when saved or deleted,
 at once and again when the change commits (an entry built from the old rows meanwhile is left
 behind); processes that do not share the Django cache (`CACHE_URL`) see that within
-API_ORDER_CACHE_SECONDS. The shape is a digest of the serializers' source and SITE_URL, so a
+API_ORDER_CACHE_SECONDS. The shape is a digest of orders/representation.py's source and SITE_URL, so a
 deploy that changes the output never reads the old one's entries from a shared cache.
 
 A hit costs one small query (the order's id and `updated_at`) instead of the five that build it.
@@ -25,9 +25,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
-from orders.models import Order
-
-from . import serializers as s
+from . import representation as s
+from .models import Order
 
 REFERENCE_VERSION_KEY = "api:order-reference-version"
 
@@ -56,7 +55,8 @@ _UNSHOWN_FIELDS = frozenset({"last_login"})
 
 
 def forget_reference_data(*, update_fields=None, **kwargs) -> None:
-    """A carrier, custom status, user or storefront was saved or deleted: every entry is old."""
+    """A carrier, custom status, user or storefront was saved or deleted: every entry is old.
+    Connected in orders/apps.py."""
     if update_fields and _UNSHOWN_FIELDS.issuperset(update_fields):
         return
     _move_reference_version()

@@ -1,0 +1,92 @@
+"""The notification log: every message written to the outbox, read-only, with the resend action."""
+from django.contrib import admin, messages
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.admin import ReadOnlyAdmin
+
+from .. import services
+from ..models import Notification
+
+
+def _admin_link(url_name: str, pk, label) -> str:
+    """A link to an object's admin page; plain text where that admin is not installed."""
+    try:
+        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), label)
+    except NoReverseMatch:
+        return format_html("{}", label)
+
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at", "order_link", "what", "channel", "recipient_short", "status_label", "reason_short",
+        "attempts", "sent_at", "delivery_status",
+    ]
+    list_filter = [
+        "status", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status", "rule",
+    ]
+    search_fields = ["order__number", "checkout__external_id", "recipient"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order", "checkout", "rule"]
+    list_per_page = 50
+    actions = ["resend"]
+    fields = [
+        "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason", "attempts",
+        "next_attempt_at", "provider_message_id", "language", "subject", "body", "created_at", "sent_at",
+        "delivery_status", "delivery_status_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("order or checkout"), ordering="order__number")
+    def order_link(self, obj):
+        if obj.checkout_id:
+            label = _("checkout %(id)s") % {"id": obj.checkout.external_id}
+            return _admin_link("admin:checkouts_checkout_change", obj.checkout_id, label)
+        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
+                           obj.order.number)
+
+    @admin.display(description=_("milestone or rule"), ordering="milestone")
+    def what(self, obj):
+        if obj.rule_id:
+            return format_html(
+                '{}: <a href="{}">{}</a>', _("Rule"),
+                reverse("admin:notifications_notificationrule_change", args=[obj.rule_id]), obj.rule.name,
+            )
+        return obj.get_milestone_display()
+
+    @admin.display(description=_("recipient"), ordering="recipient")
+    def recipient_short(self, obj):
+        return obj.recipient if len(obj.recipient) <= 40 else obj.recipient[:38] + "…"
+
+    @admin.display(description=_("reason"))
+    def reason_short(self, obj):
+        return obj.reason if len(obj.reason) <= 80 else obj.reason[:78] + "…"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        colours = {"sent": "#2e7d32", "failed": "#c62828", "skipped": "#757575", "queued": "#1565c0"}
+        return format_html('<strong style="color:{}">{}</strong>', colours.get(obj.status, "inherit"),
+                           obj.get_status_display())
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("notifications.resend_notification")
+
+    @admin.action(description=_("Resend the selected failed notifications (SMS cost credits again)"),
+                  permissions=["resend"])
+    def resend(self, request, queryset):
+        failed = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+        count = services.resend(failed)
+        ignored = queryset.count() - count
+        if count:
+            self.message_user(request, ngettext(
+                "%(count)d notification queued again.", "%(count)d notifications queued again.", count
+            ) % {"count": count}, messages.SUCCESS)
+        if ignored:
+            self.message_user(request, ngettext(
+                "%(count)d selected notification was not failed and was left alone.",
+                "%(count)d selected notifications were not failed and were left alone.", ignored,
+            ) % {"count": ignored}, messages.WARNING)
