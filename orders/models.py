@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _, to_locale
 from phonenumber_field.modelfields import PhoneNumberField
 
+from . import links
 from .validators import validate_payment_proof
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
@@ -171,13 +172,15 @@ class Order(models.Model):
 
     def get_timeline_url(self) -> str:
         """The customer's public timeline page, absolute (it goes into messages)."""
-        return settings.SITE_URL + reverse("timeline:order", args=[self.public_token])
+        page = links.path(links.ORDER_PAGE, self.public_token)
+        return settings.SITE_URL + page if page else ""
 
     def get_tracking_redirect_url(self) -> str:
         """Our own short link to the carrier's page: counts the click, never an open redirect."""
         if not (self.carrier_id and self.tracking_code):
             return ""
-        return settings.SITE_URL + reverse("timeline:track", args=[self.public_token])
+        redirect = links.path(links.TRACKING_REDIRECT, self.public_token)
+        return settings.SITE_URL + redirect if redirect else ""
 
     @property
     def is_paid(self) -> bool:
