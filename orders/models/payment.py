@@ -19,7 +19,7 @@ PROOF_FOLDER = "payment-proofs"
 def payment_proof_path(instance, filename):
     """`payment-proofs/<yyyy>/<mm>/<random>.<ext>`: nothing in the name comes from the order, its
     customer's timeline token or the uploaded file's name. Proofs are served only through the
-    staff view (orders/admin.py), never from a public address."""
+    staff view (orders/admin/sheet.py), never from a public address."""
     extension = os.path.splitext(filename)[1].lower()
     return f"{PROOF_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 

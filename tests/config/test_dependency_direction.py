@@ -101,6 +101,15 @@ def test_orders_reverses_no_address_of_an_app_above_it():
     assert named == {}
 
 
+def test_no_app_reaches_into_the_orders_admin():
+    """The apps above orders show amounts and people with `orders.display`, not orders' admin modules."""
+    reaching = {
+        str(path.relative_to(ROOT)): sorted(name for name in imported_names(path) if name.startswith("orders.admin"))
+        for app in sorted(our_apps() - {"orders"}) for path in modules_of(app)
+    }
+    assert {module: names for module, names in reaching.items() if names} == {}
+
+
 def test_the_leaves_import_nothing_of_ours():
     leaves = LEAVES & our_apps()
     assert leaves >= {"carriers", "billing", "storefronts", "safehttp"}
