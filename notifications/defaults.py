@@ -33,7 +33,7 @@ _SIGNATURE = {
 }
 
 _FOLLOW = {
-    "es": "\n\nPuedes seguir tu pedido en todo momento aquí:\n{{ timeline_link }}",
+    "es": "\n\nPodés seguir tu pedido en todo momento acá:\n{{ timeline_link }}",
     "pt-br": "\n\nAcompanhe o seu pedido quando quiser:\n{{ timeline_link }}",
     "en": "\n\nYou can follow your order at any time here:\n{{ timeline_link }}",
 }
@@ -76,7 +76,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Pago aprobado: pedido {{ order_number }}",
         "Hola {{ customer_first_name }}:\n\n"
         "Confirmamos el pago de tu pedido {{ order_number }} por {{ total }}. "
-        "Ahora lo vamos a preparar y te avisaremos apenas esté en camino.",
+        "Ahora lo vamos a preparar y te vamos a avisar apenas esté en camino.",
     ),
     ("payment_approved", "pt-br"): _email(
         "pt-br",
@@ -97,7 +97,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "es",
         "Estamos preparando tu pedido {{ order_number }}",
         "Hola {{ customer_first_name }}:\n\n"
-        "¡Ya estamos armando tu pedido {{ order_number }}! Te avisaremos en cuanto esté listo.",
+        "¡Ya estamos armando tu pedido {{ order_number }}! Te vamos a avisar en cuanto esté listo.",
     ),
     ("preparing", "pt-br"): _email(
         "pt-br",
@@ -118,14 +118,14 @@ EMAILS: dict[tuple[str, str], dict] = {
         "¡Buenas noticias, {{ customer_first_name }}!\n\n"
         "Tu pedido {{ order_number }} ya salió con {{ carrier }}.\n\n"
         "Código de seguimiento: {{ tracking_code }}\n"
-        "Sigue el envío aquí: {{ tracking_link }}",
+        "Seguí el envío acá: {{ tracking_link }}",
     ),
     ("shipped", "pt-br"): _email(
         "pt-br",
         "O seu pedido {{ order_number }} está a caminho",
         "Boas notícias, {{ customer_first_name }}!\n\n"
         "O seu pedido {{ order_number }} foi enviado pela {{ carrier }}.\n\n"
-        "Código de rastreio: {{ tracking_code }}\n"
+        "Código de rastreamento: {{ tracking_code }}\n"
         "Rastreie a entrega aqui: {{ tracking_link }}",
     ),
     ("shipped", "en"): _email(
@@ -141,9 +141,9 @@ EMAILS: dict[tuple[str, str], dict] = {
         "es",
         "Tu pedido {{ order_number }} está listo para retirar",
         "Hola {{ customer_first_name }}:\n\n"
-        "Tu pedido {{ order_number }} ya está listo. Puedes pasar a retirarlo por:\n\n"
+        "Tu pedido {{ order_number }} ya está listo. Podés pasar a retirarlo por:\n\n"
         "{{ pickup_point }}\n\n"
-        "Recuerda tener a mano el número de pedido.",
+        "Acordate de tener a mano el número de pedido.",
     ),
     ("ready_for_pickup", "pt-br"): _email(
         "pt-br",
@@ -167,7 +167,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "¡Gracias por tu compra! Pedido {{ order_number }}",
         "Hola {{ customer_first_name }}:\n\n"
         "Tu pedido {{ order_number }} está finalizado. ¡Esperamos que lo disfrutes!\n\n"
-        "Si algo no está bien, responde este correo y te ayudamos.",
+        "Si algo no está bien, respondé este email y te ayudamos.",
         follow=False,
     ),
     ("finalized", "pt-br"): _email(
@@ -192,8 +192,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Tu pedido {{ order_number }} fue cancelado",
         "Hola {{ customer_first_name }}:\n\n"
         "Te contamos que tu pedido {{ order_number }} fue cancelado. Si ya lo habías pagado, "
-        "nos pondremos en contacto contigo para coordinar el reintegro.\n\n"
-        "Si tienes alguna duda, responde este correo.",
+        "nos vamos a poner en contacto con vos para coordinar el reintegro.\n\n"
+        "Si tenés alguna duda, respondé este email.",
         follow=False,
     ),
     ("cancelled", "pt-br"): _email(
@@ -222,8 +222,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Vimos que empezaste una compra en {{ store_name }} y no llegaste a terminarla. "
         "Guardamos todo para que puedas retomarla cuando quieras."
         "{% if lines %}\n\n{{ lines }}{% endif %}{% if total %}\nTotal: {{ total }}{% endif %}\n\n"
-        "Termina tu compra aquí:\n{{ resume_link }}\n\n"
-        "Si tuviste algún problema con el pago o tienes dudas, responde este correo y te ayudamos.",
+        "Terminá tu compra acá:\n{{ resume_link }}\n\n"
+        "Si tuviste algún problema con el pago o tenés dudas, respondé este email y te ayudamos.",
         follow=False,
     ),
     ("checkout_recovery", "pt-br"): _email(
@@ -284,19 +284,19 @@ EMAILS: dict[tuple[str, str], dict] = {
 # SMS: short, plain. Seeded with "GSM-7 friendly" on, so accents never triple the cost.
 SMS: dict[tuple[str, str], str] = {
     ("order_placed", "es"): "{{ store_name }}: recibimos tu pedido {{ order_number }} por {{ total }}. "
-    "Síguelo en {{ timeline_link }}",
+    "Seguilo en {{ timeline_link }}",
     ("order_placed", "pt-br"): "{{ store_name }}: recebemos o seu pedido {{ order_number }} de {{ total }}. "
     "Acompanhe em {{ timeline_link }}",
     ("order_placed", "en"): "{{ store_name }}: we received your order {{ order_number }} ({{ total }}). "
     "Follow it at {{ timeline_link }}",
     ("payment_approved", "es"): "{{ store_name }}: pago aprobado para tu pedido {{ order_number }}. "
-    "Síguelo en {{ timeline_link }}",
+    "Seguilo en {{ timeline_link }}",
     ("payment_approved", "pt-br"): "{{ store_name }}: pagamento aprovado do pedido {{ order_number }}. "
     "Acompanhe em {{ timeline_link }}",
     ("payment_approved", "en"): "{{ store_name }}: payment approved for order {{ order_number }}. "
     "Follow it at {{ timeline_link }}",
     ("preparing", "es"): "{{ store_name }}: estamos preparando tu pedido {{ order_number }}. "
-    "Síguelo en {{ timeline_link }}",
+    "Seguilo en {{ timeline_link }}",
     ("preparing", "pt-br"): "{{ store_name }}: estamos preparando o seu pedido {{ order_number }}. "
     "Acompanhe em {{ timeline_link }}",
     ("preparing", "en"): "{{ store_name }}: we're preparing your order {{ order_number }}. "
@@ -305,7 +305,7 @@ SMS: dict[tuple[str, str], str] = {
     ("shipped", "es"): "{{ store_name }}: tu pedido {{ order_number }} salió con {{ carrier }}, "
     "código {{ tracking_code }}: {{ tracking_link }}",
     ("shipped", "pt-br"): "{{ store_name }}: pedido {{ order_number }} enviado pela {{ carrier }}, "
-    "rastreio {{ tracking_code }}: {{ tracking_link }}",
+    "código {{ tracking_code }}: {{ tracking_link }}",
     ("shipped", "en"): "{{ store_name }}: your order {{ order_number }} shipped with {{ carrier }}, "
     "tracking {{ tracking_code }}: {{ tracking_link }}",
     ("ready_for_pickup", "es"): "{{ store_name }}: tu pedido {{ order_number }} está listo para retirar en "
@@ -319,13 +319,13 @@ SMS: dict[tuple[str, str], str] = {
     "Obrigado pela compra!",
     ("finalized", "en"): "{{ store_name }}: your order {{ order_number }} is complete. Thank you for shopping "
     "with us!",
-    ("cancelled", "es"): "{{ store_name }}: tu pedido {{ order_number }} fue cancelado. ¿Dudas? Escríbenos a "
+    ("cancelled", "es"): "{{ store_name }}: tu pedido {{ order_number }} fue cancelado. ¿Dudas? Escribinos a "
     "{{ store_email }}",
     ("cancelled", "pt-br"): "{{ store_name }}: o seu pedido {{ order_number }} foi cancelado. Dúvidas? "
     "Escreva para {{ store_email }}",
     ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled. Questions? Write to "
     "{{ store_email }}",
-    ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Termínala aquí: {{ resume_link }}",
+    ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Terminala acá: {{ resume_link }}",
     ("checkout_recovery", "pt-br"): "{{ store_name }}: sua compra está esperando por você. Finalize aqui: "
     "{{ resume_link }}",
     ("checkout_recovery", "en"): "{{ store_name }}: your order is waiting for you. Finish it here: {{ resume_link }}",
@@ -355,7 +355,7 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
                         "Salió con {{ carrier }}. Código de seguimiento: {{ tracking_code }}.",
                         "{{ tracking_link }}"),
     ("shipped", "pt-br"): ("O seu pedido está a caminho",
-                           "Enviado pela {{ carrier }}. Código de rastreio: {{ tracking_code }}.",
+                           "Enviado pela {{ carrier }}. Código de rastreamento: {{ tracking_code }}.",
                            "{{ tracking_link }}"),
     ("shipped", "en"): ("Your order is on its way",
                         "Shipped with {{ carrier }}. Tracking code: {{ tracking_code }}.",

@@ -1,7 +1,7 @@
 """The order's vocabulary: the values its status, payment, fulfillment, language and custom
 status type take, each with the label people read."""
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -27,7 +27,8 @@ class PaymentMethod(models.TextChoices):
 
 
 class FulfillmentMethod(models.TextChoices):
-    CARRIER = "carrier", _("Carrier")
+    # "Carrier" alone names the carrier itself (a message field, a column): the method has its own words.
+    CARRIER = "carrier", pgettext_lazy("fulfillment method", "Carrier")
     PICKUP = "pickup", _("Pickup")
     TO_BE_AGREED = "to_be_agreed", _("To be agreed")
 

@@ -168,7 +168,7 @@ def test_page_speaks_spanish_and_portuguese(analyst_client):
     spanish = analyst_client.get(REPORT_URL, MAY_1_TO_4, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     portuguese = analyst_client.get(REPORT_URL, MAY_1_TO_4, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
 
-    for text in ("Órdenes por estado", "Descargar CSV", "Medio de pago", "Aceptada", "mediana", "En reparto"):
+    for text in ("Pedidos por estado", "Descargar CSV", "Medio de pago", "Aceptado", "mediana", "En reparto"):
         assert text in spanish, text
     for text in ("Pedidos por status", "Baixar CSV", "Forma de pagamento", "Aceito", "mediana", "Saiu para entrega"):
         assert text in portuguese, text

@@ -94,7 +94,7 @@ def test_never_twice_for_one_checkout(commit, credits, sms_outbox):
         ("email", "sent"), ("sms", "sent"),
     ]
     assert len(mail.outbox) == 1 and len(sms_outbox) == 1
-    assert sms_outbox[0].body == f"Tienda Demo: tu compra te esta esperando. Terminala aqui: {RESUME}"
+    assert sms_outbox[0].body == f"Tienda Demo: tu compra te esta esperando. Terminala aca: {RESUME}"
     assert credits() == before - 1
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(checkout=checkout, milestone="checkout_recovery", channel="email")

@@ -41,7 +41,7 @@ PUSH_TITLES = {
     "pt-br": ["Pagamento aprovado", "Estamos preparando o seu pedido", "O seu pedido está a caminho"],
     "en": ["Payment approved", "We're preparing your order", "Your order is on its way"],
 }
-SMS_WORDS = {"es": "salio con Correo Argentino, codigo", "pt-br": "enviado pela Correo Argentino, rastreio",
+SMS_WORDS = {"es": "salio con Correo Argentino, codigo", "pt-br": "enviado pela Correo Argentino, codigo",
              "en": "shipped with Correo Argentino, tracking"}
 TOTALS = {"es": "11.500,00", "pt-br": "11.500,00", "en": "11,500.00"}
 

@@ -104,7 +104,7 @@ def test_the_encrypted_payload_reaching_the_push_service_decrypts_to_the_message
     assert_vapid_signed(request["headers"], vapid, push_service.url)
     assert browser.decrypt(request["body"]) == {
         "title": "O seu pedido está a caminho",
-        "body": f"Enviado pela Correo Argentino. Código de rastreio: {TRACKING_CODE}.",
+        "body": f"Enviado pela Correo Argentino. Código de rastreamento: {TRACKING_CODE}.",
         "url": order.get_tracking_redirect_url(),
         "tag": f"{order.number}-shipped",
     }

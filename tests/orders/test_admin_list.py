@@ -75,7 +75,7 @@ def test_list_speaks_spanish_to_spanish_staff(staff_client):
 
     page = staff_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
-    for text in ("En preparación", "$11.500,00", "Pago contra entrega", "Marcar como lista para retirar"):
+    for text in ("En preparación", "$11.500,00", "Pago contra entrega", "Marcar como listo para retirar"):
         assert text in page, text
 
 
