@@ -1,11 +1,11 @@
-from babel.numbers import format_currency
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from orders.display import format_money
 from orders.models import Language
 
 
@@ -69,10 +69,5 @@ class Checkout(models.Model):
         return (self.customer_name or "").split(" ")[0]
 
     def format_money(self, amount, language: str | None = None) -> str:
-        """An amount in the checkout's currency, as the language writes it (like Order.format_money)."""
-        if amount is None:
-            return ""
-        if not self.currency:
-            return f"{amount}"
-        locale = to_locale(language or self.language or get_language() or "es")
-        return format_currency(amount, self.currency, locale=locale)
+        """An amount in the checkout's currency for a reader of `language` (like Order.format_money)."""
+        return format_money(amount, self.currency, language or self.language or get_language())

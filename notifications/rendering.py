@@ -138,12 +138,7 @@ def message_context(order, *, language: str) -> LazyContext:
 
 def checkout_context(checkout, *, language: str) -> dict[str, str]:
     """The values a checkout recovery message can use: plain strings about this checkout."""
-    from babel.numbers import format_currency
-    from django.utils.translation import to_locale
-
-    total = ""
-    if checkout.total is not None and checkout.currency:
-        total = format_currency(checkout.total, checkout.currency, locale=to_locale(language))
+    total = checkout.format_money(checkout.total, language) if checkout.currency else ""
     lines = []
     for line in checkout.lines or []:
         if isinstance(line, dict) and line.get("name"):

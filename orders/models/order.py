@@ -5,17 +5,18 @@
 import secrets
 from decimal import Decimal
 
-from babel.numbers import format_currency, list_currencies
+from babel.numbers import list_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy as _, to_locale
+from django.utils.translation import get_language, gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .. import links
+from ..display import format_money
 from .choices import CUSTOM_STATUS_TYPE_ORDER, FulfillmentMethod, Language, PaymentMethod, PaymentStatus, Status
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
@@ -167,8 +168,8 @@ class Order(models.Model):
         return ""
 
     def format_money(self, amount, language: str | None = None) -> str:
-        locale = to_locale(language or self.language or get_language() or "es")
-        return format_currency(amount, self.currency, locale=locale)
+        """An amount in the order's currency for a reader of `language` (the customer's by default)."""
+        return format_money(amount, self.currency, language or self.language or get_language())
 
     @property
     def current_custom_statuses(self) -> dict[str, "CustomStatus"]:

@@ -138,7 +138,7 @@ def test_the_overpayment_message_follows_the_request_language(api, placed):
 
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "Este pago de 20.000,00\xa0ARS supera los 15.000,50\xa0ARS que aún se deben del pedido; registrá como máximo ese monto."
+        "Este pago de $20.000,00 supera los $15.000,50 que aún se deben del pedido; registrá como máximo ese monto."
     )
 
 
