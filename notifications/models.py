@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from orders.models import CustomStatusType, FulfillmentMethod, Language, PaymentMethod
 from orders.models import Status as OrderStatus
@@ -182,9 +182,12 @@ class Notification(OutboxRow):
         permissions = [("resend_notification", _("Can resend failed notifications"))]
 
     def __str__(self):
-        about = self.order_id if self.order_id else f"checkout {self.checkout_id}"
-        what = f"rule {self.rule_id}" if self.rule_id else self.milestone
-        return f"{about} {what} {self.channel} {self.status}"
+        # What staff read as the page's title: "Cancelled · Email · Order K7QH-2M9X · Sent".
+        if self.order_id:
+            about = gettext("Order %(number)s") % {"number": self.order.number}
+        else:
+            about = gettext("checkout %(id)s") % {"id": self.checkout}
+        return " · ".join([self.what_label, str(self.get_channel_display()), about, str(self.get_status_display())])
 
     @property
     def what_label(self) -> str:
@@ -332,7 +335,10 @@ class MessageTemplate(MessageText):
         ]
 
     def __str__(self):
-        return f"{Milestone(self.milestone).label} · {Channel(self.channel).label} · {self.language}"
+        # "Shipped · SMS · Spanish": the milestone, channel and language as staff say them.
+        return " · ".join(str(label) for label in (
+            Milestone(self.milestone).label, Channel(self.channel).label, Language(self.language).label,
+        ))
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

@@ -33,6 +33,13 @@ class MessageTemplateAdmin(admin.ModelAdmin):
             (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
         ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("subject", "url"):
+            # As wide as the message below it: a subject must be readable whole.
+            field.widget.attrs["class"] = "vLargeTextField"
+        return field
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
         if obj is not None:

@@ -40,6 +40,9 @@ class RuleMessageForm(forms.ModelForm):
         model = RuleMessage
         fields = TEXT_FIELDS
         widgets = {
+            # As wide as the message below it: a subject must be readable whole.
+            "subject": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "url": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": forms.Textarea(attrs={"rows": 4, "cols": 80}),
             "html_body": forms.Textarea(attrs={"rows": 3, "cols": 80}),
         }

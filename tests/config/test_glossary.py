@@ -1,11 +1,13 @@
 """The words people read follow docs/glossary.md: no catalogue and no default message uses a word its
-language's table says never to use, and one English text means one thing in every catalogue."""
+language's table says never to use, one English text means one thing in every catalogue, and what a
+page shows is what our catalogue says (not Django's or a library's word for the same English text)."""
 import re
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.utils import translation
 
 from notifications.defaults import all_default_templates
 
@@ -33,7 +35,10 @@ def forbidden_words() -> dict[str, set[str]]:
 
 
 def catalogues(directory: str) -> list[Path]:
-    return sorted(ROOT.glob(f"*/locale/{directory}/LC_MESSAGES/django.po"))
+    """The apps' catalogues and the project's own (locale/, LOCALE_PATHS)."""
+    return sorted(ROOT.glob(f"*/locale/{directory}/LC_MESSAGES/django.po")) + [
+        ROOT / "locale" / directory / "LC_MESSAGES" / "django.po"
+    ]
 
 
 def read(path: Path):
@@ -103,9 +108,25 @@ def test_one_english_text_is_translated_one_way_in_every_catalogue(language):
         for message in read(path):
             if message.id:
                 key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
-                translations[key][path.parts[len(ROOT.parts)]] = tuple(texts(message.string))
+                translations[key][str(path.relative_to(ROOT))] = tuple(texts(message.string))
     differing = {key: apps for key, apps in translations.items() if len(set(apps.values())) > 1}
     assert differing == {}
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_pages_show_our_translation_of_every_text(language):
+    """Django's and the libraries' catalogues come before the apps' (django.contrib.auth's Spanish says
+    "Correo electrónico" for "Email"): where they differ, the project's catalogue (locale/) says ours."""
+    shown_otherwise = {}
+    with translation.override(language):
+        for path in catalogues(CATALOGUE_DIRS[language]):
+            for message in read(path):
+                if message.id and isinstance(message.id, str):
+                    shown = (translation.pgettext(message.context, message.id) if message.context
+                             else translation.gettext(message.id))
+                    if shown != message.string:
+                        shown_otherwise[(str(path.relative_to(ROOT)), message.id)] = shown
+    assert shown_otherwise == {}
 
 
 def test_the_word_check_reads_whole_words():
