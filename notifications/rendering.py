@@ -82,7 +82,9 @@ def fields_for(milestone: str) -> dict:
     """The fields a template of this milestone can use (rule messages, milestone "": every order field)."""
     if milestone == "checkout_recovery":
         return CHECKOUT_FIELDS
-    return {name: label for name, label in FIELDS.items() if milestone in ("", MILESTONE_ONLY_FIELDS.get(name, milestone))}
+    return {
+        name: label for name, label in FIELDS.items() if milestone in ("", MILESTONE_ONLY_FIELDS.get(name, milestone))
+    }
 
 
 class TemplateMissing(Exception):

@@ -219,11 +219,10 @@ def _service_worker_source() -> bytes:
 # ride on ambient credentials (a session cookie); here there are none: the page's only cookie is
 # the reader's choice of language, and the only credential is the token in the address, a
 # capability that a forging site does not have (and whoever has it can call the endpoint
-# directly anyway). What is left to stop is
-# a cross-site page making a visitor's browser post: we accept only `Content-Type:
-# application/json`, which a cross-site form cannot send and a cross-site fetch can send only
-# after a CORS preflight that we never answer. Putting a CSRF token in the page instead would
-# set a cookie on every visitor of a public page for no gain.
+# directly anyway). What is left to stop is a cross-site page making a visitor's browser post:
+# we accept only `Content-Type: application/json`, which a cross-site form cannot send and a
+# cross-site fetch can send only after a CORS preflight that we never answer. Putting a CSRF
+# token in the page instead would set a cookie on every visitor of a public page for no gain.
 
 
 def _json_body(request):

@@ -40,8 +40,9 @@ def production_without_keys(settings):
 @pytest.mark.django_db
 def test_in_production_a_push_switch_cannot_be_turned_on_without_keys(staff_client, production_without_keys):
     switch("ready_for_pickup", email=False, sms=False, push=False)
+    data = posted_switches(**{"ready_for_pickup.push": True, "ready_for_pickup.email": True})
 
-    response = staff_client.post(PAGE, posted_switches(**{"ready_for_pickup.push": True, "ready_for_pickup.email": True}))
+    response = staff_client.post(PAGE, data)
 
     assert response.status_code == 200
     html = response.content.decode()

@@ -22,9 +22,8 @@ def test_the_page_offers_each_language_as_a_link_and_marks_the_one_it_speaks(cli
 
     html = client.get(url(order)).content.decode()
 
-    links = re.findall(
-        r'<a class="langs__link" href="([^"]+)" hreflang="([^"]+)" lang="[^"]+"( aria-current="true")?>([^<]+)</a>', html
-    )
+    link = r'<a class="langs__link" href="([^"]+)" hreflang="([^"]+)" lang="[^"]+"( aria-current="true")?>([^<]+)</a>'
+    links = re.findall(link, html)
     assert [(href, code, bool(current), name) for href, code, current, name in links] == [
         (f"{url(order)}?lang=es", "es", True, "Español"),
         (f"{url(order)}?lang=pt-br", "pt-br", False, "Português"),
