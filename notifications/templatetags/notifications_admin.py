@@ -1,6 +1,8 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone, translation
 
 register = template.Library()
@@ -29,6 +31,8 @@ def new_order_notices(context):
         "show": True,
         "rows": [{"order": o, "total": o.format_money(o.total, translation.get_language())} for o in orders],
         "count": new_orders.count() if len(orders) == SHOWN else len(orders),
+        # All of them in the order list, where the notice shows only the latest.
+        "list_url": reverse("admin:orders_order_changelist") + "?" + urlencode({"created_at__gt": since.isoformat()}),
         # Marking as seen covers what is shown, not orders that arrive after the page was drawn.
         "seen_until": orders[0].created_at.isoformat() if orders else "",
         "csrf_token": context.get("csrf_token"),
