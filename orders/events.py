@@ -44,3 +44,8 @@ def custom_status_changed_event(*, order: Order, user, status_type: str, from_st
             "to": to_status.code if to_status else None,
         },
     )
+
+
+def note_event(*, order: Order, user, note: str, data=None) -> OrderEvent:
+    """A note on the timeline: a correction of how to reach the customer, a redaction."""
+    return OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, actor=user, note=note, data=data or {})
