@@ -20,6 +20,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders import services as order_services
 from orders.models import Order
@@ -66,11 +67,14 @@ def redact_customer(account: PlatformAccount, data: dict) -> str:
     orders = customer_orders(account, data, "orders_to_redact")
     by = account.storefront.user
     for order in orders:
+        if order.customer_name == order_services.REDACTED_NAME and not order.customer_email:
+            continue  # erased before
         order_services.redact_customer(order, by=by, note=_("Customer data erased at the platform's request."))
     links = OrderLink.objects.filter(account=account, order__in=orders)
     PlatformEvent.objects.filter(link__in=links).update(body="")
     links.update(applied={})
-    return _("Customer data erased from %(count)s orders.") % {"count": len(orders)}
+    return ngettext("Customer data erased from %(count)s order.", "Customer data erased from %(count)s orders.",
+                    len(orders)) % {"count": len(orders)}
 
 
 def report_customer(account: PlatformAccount, data: dict) -> str:
@@ -99,7 +103,8 @@ def report_customer(account: PlatformAccount, data: dict) -> str:
             send_mail, str(subject), "\n".join(str(line) for line in lines), settings.DEFAULT_FROM_EMAIL,
             [settings.STORE_EMAIL],
         ), robust=True)
-    return _("The data of %(count)s orders was emailed to %(email)s.") % {
+    return ngettext("The data of %(count)s order was emailed to %(email)s.",
+                    "The data of %(count)s orders was emailed to %(email)s.", len(orders)) % {
         "count": len(orders), "email": settings.STORE_EMAIL or "—"}
 
 

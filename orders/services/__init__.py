@@ -22,7 +22,7 @@ from .custom_statuses import (
     get_custom_status,
     set_custom_status,
 )
-from .details import redact_customer, update_contact
+from .details import REDACTED_NAME, redact_customer, update_contact
 from .lifecycle import (
     ACCEPT_UNPAID_REASONS,
     FINALIZE_UNPAID_REASONS,
@@ -47,6 +47,7 @@ __all__ = [
     "MOVES",
     "NUMBER_DRAWS",
     "PAID_BEFORE_ACCEPT",
+    "REDACTED_NAME",
     "TRANSITIONS",
     "CustomStatusNotFound",
     "NextAction",
