@@ -11,7 +11,7 @@ class ConnectorsConfig(AppConfig):
         from orders import signals as order_signals
         from outbox.schedules import register_after_migrate
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 (checks registers itself)
         from .schedules import register_schedules
 
         order_signals.order_status_changed.connect(
