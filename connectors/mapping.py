@@ -47,7 +47,8 @@ def map_methods(platform: str, order: PlatformOrder, rules=None) -> Mapped:
     problems = []
     with translation.override(settings.LANGUAGE_CODE):
         if payment is None:
-            problems.append(_("No payment method rule matches %(values)s.") % {"values": _describe(order.payment_facts)})
+            problems.append(_("No payment method rule matches %(values)s.") % {
+                "values": _describe(order.payment_facts)})
         if fulfillment is None:
             problems.append(_("No delivery method rule matches %(values)s.") % {
                 "values": _describe(order.fulfillment_facts)})

@@ -74,8 +74,9 @@ class ConnectedStorefrontAdmin(StorefrontAdmin):
             else:
                 for level, text in connecting.describe(connected):
                     getattr(messages, level)(request, text)
-                self.log_change(request, connected.account.storefront, gettext("Connected to %(platform)s %(store)s.") % {
-                    "platform": connected.account.get_platform_display(), "store": connected.account.store_id})
+                account = connected.account
+                self.log_change(request, account.storefront, gettext("Connected to %(platform)s %(store)s.") % {
+                    "platform": account.get_platform_display(), "store": account.store_id})
                 return redirect(reverse("admin:storefronts_storefront_change", args=[connected.account.storefront_id]))
         context = {
             **self.admin_site.each_context(request),

@@ -199,9 +199,11 @@ def describe(connected: Connected) -> list[tuple[str, str]]:
         "store": account.store_id, "created": _(" (a new storefront)") if connected.storefront_created else "",
     })]
     if registration.registered:
-        lines.append(("success", _("Webhooks registered: %(topics)s.") % {"topics": ", ".join(registration.registered)}))
+        lines.append(("success", _("Webhooks registered: %(topics)s.") % {
+            "topics": ", ".join(registration.registered)}))
     if registration.already:
-        lines.append(("info", _("Webhooks already registered: %(topics)s.") % {"topics": ", ".join(registration.already)}))
+        lines.append(("info", _("Webhooks already registered: %(topics)s.") % {
+            "topics": ", ".join(registration.already)}))
     for topic, error in registration.failed:
         lines.append(("error", _("The webhook %(topic)s could not be registered: %(error)s") % {
             "topic": topic, "error": error}))

@@ -18,7 +18,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -145,12 +145,18 @@ def _requeue(statuses, *, platform: str | None = None, account: PlatformAccount 
                 continue
             seen.add(key)
             queued.append(row["pk"])
+        for pk in list(queued):
+            try:
+                with transaction.atomic():
+                    PlatformEvent.objects.filter(pk=pk).update(
+                        status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, updated_at=now,
+                    )
+            except IntegrityError:  # an identical delivery came in meanwhile and waits already
+                queued.remove(pk)
+                superseded.append(pk)
         PlatformEvent.objects.filter(pk__in=superseded).update(
             status=Status.DONE, message=_text(_("Superseded by a later delivery of the same event.")),
             processed_at=now, updated_at=now,
-        )
-        PlatformEvent.objects.filter(pk__in=queued).update(
-            status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, updated_at=now,
         )
         transaction.on_commit(partial(EVENTS.enqueue, queued), robust=True)
     if queued:
@@ -158,9 +164,12 @@ def _requeue(statuses, *, platform: str | None = None, account: PlatformAccount 
     return len(queued)
 
 
+@transaction.atomic
 def dismiss(ids) -> int:
-    """Mark held events handled by the staff (nothing more will be done with them)."""
+    """Mark held events handled by the staff (nothing more will be done with them, nor asked)."""
     now = timezone.now()
-    return PlatformEvent.objects.filter(pk__in=list(ids), status=Status.HELD).update(
+    events = PlatformEvent.objects.filter(pk__in=list(ids), status=Status.HELD)
+    OrderLink.objects.filter(pk__in=events.exclude(link=None).values("link_id")).update(problem="", updated_at=now)
+    return events.update(
         status=Status.DONE, message=_text(_("Marked as handled by the staff.")), processed_at=now, updated_at=now,
     )

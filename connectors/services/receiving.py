@@ -9,6 +9,7 @@ worker reads the order as it is when it gets to it. Each recorded row is worked 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -61,6 +62,11 @@ def record(account: PlatformAccount, *, topic: str, resource_id: str = "", event
     return event
 
 
+def body_id(body: bytes) -> str:
+    """An id for a delivery that names none: the same body is the same request (a privacy request)."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
 def _uninstalled(account: PlatformAccount) -> None:
     PlatformAccount.objects.filter(pk=account.pk).update(
         active=False, problem=_("The app was uninstalled from the store: connect it again to receive its orders."),
@@ -86,7 +92,7 @@ def tiendanube_hook(body: bytes, signature: str, *, topic: str | None = None) ->
     if topic in tiendanube.ORDER_TOPICS:
         record(account, topic=topic, resource_id=str(data.get("id", "")), body=body)
     elif topic in tiendanube.PRIVACY_TOPICS:
-        record(account, topic=topic, body=body)
+        record(account, topic=topic, event_id=body_id(body), body=body)
     elif topic == UNINSTALLED:
         _uninstalled(account)
     return OK
@@ -101,7 +107,8 @@ def shopify_hook(body: bytes, headers) -> Answer:
     if not isinstance(data, dict):
         return Answer(400, "the body is not a JSON object")
     topic = headers.get("X-Shopify-Topic", "")
-    event_id = headers.get("X-Shopify-Event-Id", "") or headers.get("X-Shopify-Webhook-Id", "")
+    # Every delivery of one event has its id; a body without one is told apart by its content.
+    event_id = headers.get("X-Shopify-Event-Id", "") or headers.get("X-Shopify-Webhook-Id", "") or body_id(body)
     if topic in shopify.ORDER_TOPICS:
         record(account, topic=topic, resource_id=str(data.get("id", "")), event_id=event_id, body=body)
     elif topic in shopify.PRIVACY_TOPICS:

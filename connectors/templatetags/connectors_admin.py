@@ -1,6 +1,6 @@
 from django import template
 
-from ..models import PlatformAccount, PlatformEvent, WriteBack
+from ..models import OrderLink, PlatformAccount, PlatformEvent, WriteBack
 
 register = template.Library()
 
@@ -12,7 +12,10 @@ def connected_stores_attention(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_active or not user.is_staff or not user.has_perm("connectors.view_platformevent"):
         return {"show": False}
-    held = PlatformEvent.objects.filter(status=PlatformEvent.Status.HELD).count()
+    # Platform orders kept aside (one however many of their events wait), and events held for another
+    # reason (a refused token, before any order was read).
+    held = OrderLink.objects.exclude(problem="").count() + PlatformEvent.objects.filter(
+        status=PlatformEvent.Status.HELD, link__isnull=True).count()
     failed_events = PlatformEvent.objects.filter(status=PlatformEvent.Status.FAILED).count()
     failed_write_backs = WriteBack.objects.filter(status=WriteBack.Status.FAILED).count()
     accounts = list(PlatformAccount.objects.select_related("storefront").exclude(problem="", active=True)[:5])

@@ -24,8 +24,8 @@ class PlatformStub:
         self.tiendanube_orders: dict[str, dict] = {}
         self.tiendanube_webhooks: list[dict] = []
         self.tiendanube_store = {"id": 123456, "name": {"es": "Tienda Demo", "pt": "Loja Demo"}}
-        self.token_answer = {"access_token": "tn-oauth-token", "token_type": "bearer", "scope": "read_orders,write_orders",
-                             "user_id": "123456"}
+        self.token_answer = {"access_token": "tn-oauth-token", "token_type": "bearer",
+                             "scope": "read_orders,write_orders", "user_id": "123456"}
         self.fulfillment_orders: dict[str, list[dict]] = {}
         self.shopify_webhooks: list[dict] = []
         self.lock = threading.Lock()

@@ -17,7 +17,8 @@ def held(tn_account, stub, post_tiendanube):
 
 
 def test_the_pages_render(held, staff_client):
-    for url in ["/admin/connectors/", "/admin/connectors/platformevent/", "/admin/connectors/platformevent/?status__exact=held",
+    for url in ["/admin/connectors/", "/admin/connectors/platformevent/",
+                "/admin/connectors/platformevent/?status__exact=held",
                 f"/admin/connectors/platformevent/{held.pk}/change/", "/admin/connectors/orderlink/?attention=yes",
                 "/admin/connectors/methodrule/", "/admin/connectors/platformaccount/", "/admin/connectors/writeback/",
                 f"/admin/connectors/platformaccount/{held.account_id}/change/", "/admin/connectors/methodrule/add/"]:

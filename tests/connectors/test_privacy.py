@@ -78,3 +78,18 @@ def test_shopify_compliance_topics_act_the_same(shopify_account, post_shopify):
     assert order.customer_email == "" and order.customer_name == "—"
     # The order's webhook body (the whole order, with the customer in it) is erased too.
     assert PlatformEvent.objects.get(topic="orders/create").body == ""
+
+
+def test_two_privacy_requests_waiting_together_are_both_kept(tn_account):
+    from connectors.services import receiving
+
+    from .conftest import tiendanube_signature
+
+    for customer_id in (1, 2):
+        body = (f'{{"store_id": {TN_STORE}, "customer": {{"id": {customer_id}}}, '
+                f'"orders_to_redact": []}}').encode()
+        answer = receiving.tiendanube_hook(body, tiendanube_signature(body), topic="customers/redact")
+        assert answer.status == 200
+    receiving.tiendanube_hook(body, tiendanube_signature(body), topic="customers/redact")  # the last one again
+
+    assert PlatformEvent.objects.filter(topic="customers/redact").count() == 2
