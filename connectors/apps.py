@@ -8,13 +8,16 @@ class ConnectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from orders import signals as order_signals
         from outbox.schedules import register_after_migrate
 
-        from . import checks, receivers  # noqa: F401 (checks registers itself)
+        from . import checks, permissions, receivers  # noqa: F401 (checks registers itself)
         from .schedules import register_schedules
 
         order_signals.order_status_changed.connect(
             receivers.on_order_status_changed, dispatch_uid="connectors.on_order_status_changed"
         )
         register_after_migrate(self, register_schedules)
+        post_migrate.connect(permissions.grant, sender=self, dispatch_uid="connectors.grant_staff_permissions")

@@ -77,3 +77,16 @@ def test_the_index_says_nothing_when_all_is_well(tn_account, staff_client):
     assert "Connected stores need you" not in staff_client.get("/admin/").content.decode()
     PlatformAccount.objects.update(active=False)
     assert "Connected stores need you" in staff_client.get("/admin/").content.decode()
+
+
+def test_order_managers_follow_the_platform_orders_and_dispatch_does_not(held, client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="encargada", groups=["Order managers"]))
+    assert client.get("/admin/connectors/platformevent/").status_code == 200
+    assert client.get("/admin/connectors/methodrule/add/").status_code == 200
+    assert "Connected stores need you" in client.get("/admin/").content.decode()
+    assert client.get("/admin/storefronts/storefront/connect/").status_code == 403
+
+    client.force_login(UserFactory(username="deposito", groups=["Dispatch"]))
+    assert client.get("/admin/connectors/platformevent/").status_code == 403

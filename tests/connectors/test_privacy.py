@@ -5,11 +5,12 @@ from django.core import mail
 from connectors.models import PlatformAccount, PlatformEvent
 from orders.models import Order
 
-from .conftest import TN_STORE, shopify_order, tiendanube_order
+from .conftest import TN_STORE, fixture, shopify_order, tiendanube_order
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = {"id": 101, "email": "maria.perez@example.com", "phone": "+5491155550000", "identification": "27123456789"}
+# The bodies Tiendanube documents for its mandatory privacy webhooks.
+BODIES = fixture("tiendanube_webhooks.json")
 
 
 @pytest.fixture
@@ -20,8 +21,7 @@ def tn_order(tn_account, stub, post_tiendanube):
 
 
 def test_customers_redact_erases_the_customer_from_their_orders(tn_order, post_tiendanube):
-    response = post_tiendanube({"store_id": int(TN_STORE), "customer": CUSTOMER, "orders_to_redact": [450789469]},
-                               path="/hooks/tiendanube/customers-redact/")
+    response = post_tiendanube(BODIES["customers/redact"], path="/hooks/tiendanube/customers-redact/")
 
     assert response.status_code == 200
     tn_order.refresh_from_db()
@@ -36,10 +36,7 @@ def test_customers_redact_erases_the_customer_from_their_orders(tn_order, post_t
 def test_customers_data_request_emails_the_store_what_we_hold(tn_order, post_tiendanube):
     mail.outbox.clear()
 
-    response = post_tiendanube({
-        "store_id": int(TN_STORE), "customer": CUSTOMER, "orders_requested": [450789469],
-        "checkouts_requested": [], "drafts_orders_requested": [], "data_request": {"id": 456},
-    }, path="/hooks/tiendanube/customers-data-request/")
+    response = post_tiendanube(BODIES["customers/data_request"], path="/hooks/tiendanube/customers-data-request/")
 
     assert response.status_code == 200
     [email] = mail.outbox
@@ -48,7 +45,7 @@ def test_customers_data_request_emails_the_store_what_we_hold(tn_order, post_tie
 
 
 def test_store_redact_erases_the_connection_but_keeps_the_store_s_orders(tn_order, post_tiendanube):
-    response = post_tiendanube({"store_id": int(TN_STORE)}, path="/hooks/tiendanube/store-redact/")
+    response = post_tiendanube(BODIES["store/redact"], path="/hooks/tiendanube/store-redact/")
 
     assert response.status_code == 200
     account = PlatformAccount.objects.get()
@@ -58,8 +55,8 @@ def test_store_redact_erases_the_connection_but_keeps_the_store_s_orders(tn_orde
 
 
 def test_a_privacy_webhook_needs_the_signature(tn_order, post_tiendanube):
-    response = post_tiendanube({"store_id": int(TN_STORE), "customer": CUSTOMER, "orders_to_redact": [450789469]},
-                               path="/hooks/tiendanube/customers-redact/", signature="0" * 64)
+    response = post_tiendanube(BODIES["customers/redact"], path="/hooks/tiendanube/customers-redact/",
+                               signature="0" * 64)
 
     assert response.status_code == 401
     tn_order.refresh_from_db()

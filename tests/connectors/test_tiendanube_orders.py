@@ -10,14 +10,14 @@ from orders import services
 from orders.models import Order, Status
 from tests.factories import carrier
 
-from .conftest import TN_STORE, tiendanube_order
+from .conftest import TN_STORE, fixture, tiendanube_order
 
 pytestmark = pytest.mark.django_db
 
 
 def webhook(event: str, order_id=450789469) -> dict:
     """The body Tiendanube documents: only the store, the event and the id."""
-    return {"store_id": int(TN_STORE), "event": event, "id": order_id}
+    return {**fixture("tiendanube_webhooks.json")["order/created"], "event": event, "id": order_id}
 
 
 def the_order() -> Order:
