@@ -7,4 +7,6 @@ from .services import write_back
 
 
 def on_order_status_changed(sender, order, from_status, to_status, **kwargs):
-    write_back.record(order.pk, to_status)
+    # Only a storefront's order with its platform id can have come from a platform (no query otherwise).
+    if order.storefront_id and order.external_id and to_status in write_back.MOVES:
+        write_back.record(order.pk, to_status)
