@@ -352,6 +352,8 @@ TIENDANUBE_TOKEN_URL = env("TIENDANUBE_TOKEN_URL", default="https://www.tiendanu
 TIENDANUBE_CLIENT_ID = env("TIENDANUBE_CLIENT_ID", default="")
 TIENDANUBE_CLIENT_SECRET = env("TIENDANUBE_CLIENT_SECRET", default="")
 SHOPIFY_GRAPHQL_URL = env("SHOPIFY_GRAPHQL_URL", default="https://{shop}/admin/api/2026-10/graphql.json")
+# Where a Shopify Dev Dashboard app gets its access tokens (the client credentials grant).
+SHOPIFY_TOKEN_URL = env("SHOPIFY_TOKEN_URL", default="https://{shop}/admin/oauth/access_token")
 PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10)
 # Received platform webhooks, worked on by the worker (an outbox kind).
 PLATFORM_EVENT_CLAIM_SECONDS = env.int("PLATFORM_EVENT_CLAIM_SECONDS", default=120)

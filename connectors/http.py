@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -82,14 +83,21 @@ class Client:
     def headers(self) -> dict:
         return {"Content-Type": "application/json", "Accept": "application/json"}
 
-    def request(self, method: str, url: str, *, payload=None) -> object:
-        """Send one request (repeating it after the 429 waits the platform asks for); the decoded JSON."""
+    def request(self, method: str, url: str, *, payload=None, form: dict | None = None) -> object:
+        """Send one request (repeating it after the 429 waits the platform asks for); the decoded JSON.
+
+        `payload` is sent as JSON, `form` as application/x-www-form-urlencoded.
+        """
         body = None if payload is None else json.dumps(payload)
+        headers = self.headers()
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in range(RATE_LIMIT_RETRIES + 1):
             started = time.monotonic()
             try:
                 response = self.session.request(
-                    method, url, data=body, headers=self.headers(), timeout=settings.PLATFORM_TIMEOUT_SECONDS,
+                    method, url, data=body, headers=headers, timeout=settings.PLATFORM_TIMEOUT_SECONDS,
                     allow_redirects=False,
                 )
             except requests.Timeout:

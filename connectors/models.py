@@ -36,8 +36,12 @@ class PlatformAccount(models.Model):
     # Tiendanube: the store id (the OAuth `user_id`); Shopify: the shop's myshopify.com domain.
     store_id = models.CharField(_("store on the platform"), max_length=255)
     access_token = EncryptedTextField(_("access token"), blank=True)
-    # Shopify: the key that signs its webhooks; Tiendanube: blank means the app's TIENDANUBE_CLIENT_SECRET.
+    # Shopify: the key that signs its webhooks (a Dev Dashboard app's client secret, which also gets its
+    # tokens); Tiendanube: blank means the app's TIENDANUBE_CLIENT_SECRET.
     webhook_secret = EncryptedTextField(_("webhook signing secret"), blank=True)
+    # Shopify Dev Dashboard apps: the client id the access token is requested with (it lasts about a day).
+    client_id = models.CharField(_("client id"), max_length=100, blank=True)
+    token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True, editable=False)
     scope = models.CharField(_("granted scopes"), max_length=500, blank=True)
     # [{"topic": "order/paid", "id": "123"}]: what connecting registered on the platform.
     webhooks = models.JSONField(_("registered webhooks"), default=list, blank=True)

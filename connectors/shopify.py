@@ -2,7 +2,12 @@
 
 From Shopify's public documentation (shopify.dev):
 - Admin GraphQL API at `https://{shop}/admin/api/{version}/graphql.json` (`SHOPIFY_GRAPHQL_URL`),
-  header `X-Shopify-Access-Token` (a custom app's admin API access token is the simplest install).
+  header `X-Shopify-Access-Token`. The token is a legacy custom app's admin API access token
+  (`shpat_...`, made in the store's admin before 2026, it does not expire), or, for an app made in
+  the Dev Dashboard and installed on the store, one obtained with the client credentials grant:
+  `POST https://{shop}/admin/oauth/access_token` (form: `grant_type=client_credentials`,
+  `client_id`, `client_secret`; `SHOPIFY_TOKEN_URL`) answers `{access_token, scope, expires_in}`
+  (about a day); the app's client secret signs its webhooks.
   Throttling is by query cost: an answer whose `errors` say `THROTTLED` comes with
   `extensions.cost.throttleStatus` (`currentlyAvailable`, `restoreRate` a second); REST-style 429s
   carry `Retry-After`.
@@ -92,6 +97,16 @@ def verify(body: bytes, header: str, secret: str) -> bool:
     if not header or not secret:
         return False
     return hmac.compare_digest(header.strip(), sign(body, secret))
+
+
+def request_token(shop: str, client_id: str, client_secret: str, *, session=None) -> dict:
+    """A new access token by the client credentials grant: {access_token, scope, expires_in}."""
+    answer = http.Client(session=session).request("POST", settings.SHOPIFY_TOKEN_URL.format(shop=shop), form={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret,
+    })
+    if not isinstance(answer, dict) or not answer.get("access_token"):
+        raise http.Refused(f"Shopify gave no access token: {answer}")
+    return answer
 
 
 class Client(http.Client):

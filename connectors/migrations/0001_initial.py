@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
                 ('store_id', models.CharField(max_length=255, verbose_name='store on the platform')),
                 ('access_token', connectors.crypto.EncryptedTextField(blank=True, verbose_name='access token')),
                 ('webhook_secret', connectors.crypto.EncryptedTextField(blank=True, verbose_name='webhook signing secret')),
+                ('client_id', models.CharField(blank=True, max_length=100, verbose_name='client id')),
+                ('token_expires_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='token expires at')),
                 ('scope', models.CharField(blank=True, max_length=500, verbose_name='granted scopes')),
                 ('webhooks', models.JSONField(blank=True, default=list, verbose_name='registered webhooks')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from storefronts.models import Storefront
@@ -41,10 +43,33 @@ def module(platform: str):
     return MODULES[Platform(platform)]
 
 
-def client_for(account: PlatformAccount, **kwargs):
+# A Dev Dashboard app's token is requested again this long before it expires.
+TOKEN_MARGIN = timedelta(minutes=10)
+
+
+def client_for(account: PlatformAccount, *, session=None, **kwargs):
+    """The platform's client for this account (a Shopify token that expires is renewed first)."""
     if account.platform == Platform.TIENDANUBE:
-        return tiendanube.Client(store_id=account.store_id, access_token=account.access_token, **kwargs)
-    return shopify.Client(shop=account.store_id, access_token=account.access_token, **kwargs)
+        return tiendanube.Client(store_id=account.store_id, access_token=account.access_token, session=session,
+                                 **kwargs)
+    if account.client_id and (not account.access_token or account.token_expires_at is None
+                              or account.token_expires_at <= timezone.now() + TOKEN_MARGIN):
+        renew_token(account, session=session)
+    return shopify.Client(shop=account.store_id, access_token=account.access_token, session=session, **kwargs)
+
+
+def renew_token(account: PlatformAccount, *, session=None) -> None:
+    """Ask Shopify for a new token with the app's client credentials (http.PlatformError if it refuses)."""
+    answer = shopify.request_token(account.store_id, account.client_id, account.webhook_secret, session=session)
+    account.access_token = str(answer["access_token"])
+    account.scope = str(answer.get("scope", ""))[:500]
+    try:
+        lifetime = int(answer.get("expires_in") or 86399)
+    except (TypeError, ValueError):
+        lifetime = 86399
+    account.token_expires_at = timezone.now() + timedelta(seconds=lifetime)
+    if account.pk:
+        account.save(update_fields=["access_token", "scope", "token_expires_at", "updated_at"])
 
 
 def hook_url(platform: str) -> str:
@@ -90,11 +115,14 @@ def clean_store_id(platform: str, store_id: str) -> str:
     return value
 
 
-def connect(*, platform: str, name: str, store_id: str, access_token: str, webhook_secret: str = "",
-            scope: str = "", register: bool = True, session=None) -> Connected:
+def connect(*, platform: str, name: str, store_id: str, access_token: str = "", webhook_secret: str = "",
+            client_id: str = "", scope: str = "", register: bool = True, session=None) -> Connected:
     """Link the storefront named `name` (created if missing) to the platform account; register the webhooks.
 
-    Raises ValidationError (by field: "name", "store_id", "access_token", "webhook_secret") for bad input.
+    Shopify takes either a legacy custom app's access token, or a Dev Dashboard app's client id (with
+    its client secret as `webhook_secret`): its first token is requested now, which checks them.
+    Raises ValidationError (by field: "name", "store_id", "access_token", "webhook_secret",
+    "client_id") for bad input.
     """
     platform = Platform(platform)
     name = (name or "").strip()
@@ -105,12 +133,24 @@ def connect(*, platform: str, name: str, store_id: str, access_token: str, webho
         store_id = clean_store_id(platform, store_id)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if not (access_token or "").strip():
+    client_id = (client_id or "").strip() if platform == Platform.SHOPIFY else ""
+    if not (access_token or "").strip() and not client_id:
         errors["access_token"] = [_("Give the access token.")]
     if platform == Platform.SHOPIFY and not (webhook_secret or "").strip():
-        errors["webhook_secret"] = [_("Give the key Shopify signs the webhooks with (the app's API secret key).")]
+        errors["webhook_secret"] = [_("Give the key Shopify signs the webhooks with (the app's API secret key, "
+                                      "or a Dev Dashboard app's client secret).")]
     if errors:
         raise ValidationError(errors)
+    token_expires_at = None
+    if client_id:
+        probe = PlatformAccount(platform=platform, store_id=store_id, client_id=client_id,
+                                webhook_secret=webhook_secret.strip())
+        try:
+            renew_token(probe, session=session)
+        except http.PlatformError as error:
+            raise ValidationError({"client_id": [_("Shopify did not give an access token for these client "
+                                                   "credentials: %(error)s") % {"error": error}]}) from error
+        access_token, scope, token_expires_at = probe.access_token, probe.scope, probe.token_expires_at
 
     with transaction.atomic():
         storefront = Storefront.objects.select_for_update().filter(name=name).first()
@@ -129,6 +169,8 @@ def connect(*, platform: str, name: str, store_id: str, access_token: str, webho
         account.store_id = store_id
         account.access_token = access_token.strip()
         account.webhook_secret = (webhook_secret or "").strip()
+        account.client_id = client_id
+        account.token_expires_at = token_expires_at
         account.scope = scope
         account.active = True
         account.problem = ""
@@ -154,8 +196,8 @@ def register_webhooks(account: PlatformAccount, *, session=None) -> Registration
     result = Registration()
     url = hook_url(account.platform)
     platform_module = module(account.platform)
-    client = client_for(account, session=session)
     try:
+        client = client_for(account, session=session)
         existing = client.webhooks()
     except http.PlatformError as error:
         result.failed = [(topic, str(error)) for topic in platform_module.WEBHOOK_TOPICS]

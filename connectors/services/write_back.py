@@ -125,8 +125,14 @@ def send(write_back_id: int, *, session=None) -> str | None:
         return _fail(row, _text(_("Not sent: the store's connection is inactive; connect it again and send it "
                                   "again.")))
     started = timezone.now()
-    client = client_for(account, session=session)
-    result = call_platform(row, client)
+    try:
+        client = client_for(account, session=session)
+    except http.PlatformError as error:  # a Shopify token that could not be renewed
+        client = http.Client(session=session)
+        result = Result(False, _text(_("The platform could not give an access token: %(error)s"), error=error),
+                        retry=isinstance(error, http.Transient))
+    else:
+        result = call_platform(row, client)
     last = client.last
     WriteBackAttempt.objects.create(
         write_back=row, number=row.attempts, started_at=started, response_status=last.status,

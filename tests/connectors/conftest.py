@@ -54,6 +54,7 @@ def stub(settings):
         settings.TIENDANUBE_CLIENT_ID = "4321"
         settings.TIENDANUBE_CLIENT_SECRET = APP_SECRET
         settings.SHOPIFY_GRAPHQL_URL = server.url("/shopify/{shop}/graphql.json")
+        settings.SHOPIFY_TOKEN_URL = server.url("/shopify/{shop}/oauth/access_token")
         settings.PLATFORM_TIMEOUT_SECONDS = 3
         yield server
 

@@ -28,6 +28,7 @@ class PlatformStub:
                              "scope": "read_orders,write_orders", "user_id": "123456"}
         self.fulfillment_orders: dict[str, list[dict]] = {}
         self.shopify_webhooks: list[dict] = []
+        self.shopify_tokens_issued = 0
         self.lock = threading.Lock()
         stub = self
 
@@ -95,6 +96,10 @@ class PlatformStub:
         path, method = request["path"], request["method"]
         if path == "/tn-token" and method == "POST":
             return 200, self.token_answer
+        if re.fullmatch(r"/shopify/[^/]+/oauth/access_token", path) and method == "POST":
+            self.shopify_tokens_issued += 1
+            return 200, {"access_token": f"shpat_issued_{self.shopify_tokens_issued}",
+                         "scope": "read_orders,write_merchant_managed_fulfillment_orders", "expires_in": 86399}
         match = re.fullmatch(r"/tn/(\d+)(/.*)", path)
         if match:
             return self._tiendanube(method, match.group(2), request)

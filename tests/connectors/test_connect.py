@@ -149,3 +149,26 @@ def test_the_storefront_pages_show_the_connection(tn_account, staff_client):
     assert "Tiendanube / Nuvemshop 123456" in listing
     change = staff_client.get(f"/admin/storefronts/storefront/{tn_account.storefront_id}/change/").content.decode()
     assert "Connect again" in change and "New API key" in change
+
+
+def test_a_dev_dashboard_app_connects_with_its_client_credentials(stub):
+    output = run("shopify", "Shopify Nueva", "--shop", SHOP, "--client-id", "client-123",
+                 "--webhook-secret", SHOPIFY_SECRET)
+
+    grant = stub.calls("POST", "/oauth/access_token")[0]
+    assert grant["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert grant["body"].decode() == (
+        f"grant_type=client_credentials&client_id=client-123&client_secret={SHOPIFY_SECRET}")
+    account = PlatformAccount.objects.get()
+    assert account.client_id == "client-123" and account.access_token == "shpat_issued_1"
+    assert account.token_expires_at is not None
+    assert stub.graphql_calls("webhookSubscriptionCreate")[0]["headers"]["x-shopify-access-token"] == "shpat_issued_1"
+    assert "orders/create" in output
+
+
+def test_refused_client_credentials_connect_nothing(stub):
+    stub.answer("POST", f"/shopify/{SHOP}/oauth/access_token", (400, {"error": "invalid_client"}))
+
+    with pytest.raises(CommandError, match="client_id"):
+        run("shopify", "Shopify Nueva", "--shop", SHOP, "--client-id", "bad", "--webhook-secret", "bad")
+    assert not Storefront.objects.exists()

@@ -170,3 +170,24 @@ def test_orders_from_elsewhere_and_moves_rolled_back_write_nothing(tn_order, stu
 
     assert not WriteBack.objects.exists()
     assert not stub.calls("POST", "/fulfill")
+
+
+def test_an_expired_dev_dashboard_token_is_renewed_before_the_call(stub, post_shopify, admin_user,
+                                                                   django_capture_on_commit_callbacks):
+    from connectors.models import PlatformAccount
+    from connectors.services.connecting import connect
+
+    connect(platform="shopify", name="Shopify Nueva", store_id="tienda-demo.myshopify.com", client_id="client-123",
+            webhook_secret="shpss_0123456789abcdef")
+    post_shopify(shopify_order())
+    stub.fulfillment_orders["5678901234567"] = [{"id": "gid://shopify/FulfillmentOrder/1", "status": "OPEN"}]
+    order = Order.objects.get()
+    services.accept(order, by=admin_user)
+    services.start_preparation(order, by=admin_user)
+    PlatformAccount.objects.update(token_expires_at=timezone.now() - timedelta(minutes=1))
+
+    ship(order, admin_user, django_capture_on_commit_callbacks)
+
+    assert stub.shopify_tokens_issued == 2
+    assert stub.graphql_calls("fulfillmentCreate")[0]["headers"]["x-shopify-access-token"] == "shpat_issued_2"
+    assert WriteBack.objects.get().status == WriteBack.Status.DELIVERED
