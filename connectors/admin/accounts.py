@@ -32,6 +32,8 @@ class PlatformAccountAdmin(admin.ModelAdmin):
         parts = [gettext("access token stored, encrypted") if obj.access_token else gettext("no access token")]
         if obj.webhook_secret:
             parts.append(gettext("webhook secret stored, encrypted"))
+        if obj.client_id:
+            parts.append(gettext("tokens requested with the client id %(client_id)s") % {"client_id": obj.client_id})
         return "; ".join(parts)
 
     @admin.display(description=_("registered webhooks"))
