@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from . import admin_views, services
+from . import admin_views, page_sections, services
 from .forms import BulkCustomStatusForm
 from .models import (
     CUSTOM_STATUS_TYPE_ORDER,
@@ -430,6 +430,7 @@ class OrderAdmin(admin.ModelAdmin):
             extra_context["order_buttons"] = admin_views.order_buttons(request, order)
             extra_context["custom_status_rows"] = admin_views.custom_status_rows(request, order)
             extra_context["sheet_url"] = reverse("admin:orders_order_sheet", args=[order.pk])
+            extra_context["page_sections"] = page_sections.render(request, order)
             action = services.next_action(order)
             extra_context["next_step"] = action.label if action else None
         return super().change_view(request, object_id, form_url, extra_context)

@@ -323,6 +323,16 @@ def record_oversold(order: Order, skus: list[str]) -> Order:
     return order
 
 
+def mark_changed(order: Order) -> Order:
+    """Another app changed what the order shows (its payment link was made): `updated_at` moves, so
+    the API's kept order JSON and integrations syncing with `updated_since` see it. Runs in the
+    caller's transaction; the instance given is updated too."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(updated_at=now)
+    order.updated_at = now
+    return order
+
+
 NUMBER_DRAWS = 5  # 32^8 numbers: a second clash in a row is already next to impossible
 
 
