@@ -17,6 +17,8 @@ from django.template.base import VariableNode
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from orders import payment_links
+
 from . import defaults
 
 # Text bodies (email text, SMS, push) are not HTML: no escaping. The HTML email body is escaped.
@@ -38,6 +40,7 @@ FIELDS = {
     "payment_method": _("Payment method"),
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
+    "payment_link": _("Payment link (payment link orders; empty for the others)"),
 }
 
 # A checkout recovery message is about a checkout, not an order: these are all it can use.
@@ -66,6 +69,7 @@ SAMPLE_CONTEXT = {
     "payment_method": "Transferencia bancaria",
     "fulfillment": "Envío",
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
+    "payment_link": "https://shop.example.com/o/abc/pay/",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
 }
@@ -133,6 +137,7 @@ def message_context(order, *, language: str) -> LazyContext:
         "payment_method": order.get_payment_method_display,
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
+        "payment_link": lambda: payment_links.customer_url(order),
     }, language=language)
 
 
