@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from orders import payment_links
+from orders.events import cancel_reason
 
 from . import defaults
 
@@ -41,7 +42,11 @@ FIELDS = {
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
     "payment_link": _("Payment link (payment link orders; empty for the others)"),
+    "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
 }
+# Fields that mean something in one milestone's messages only (and in rules, which may be about
+# any change: a rule on a change to cancelled can tell why).
+MILESTONE_ONLY_FIELDS = {"cancel_reason": "cancelled"}
 
 # A checkout recovery message is about a checkout, not an order: these are all it can use.
 CHECKOUT_FIELDS = {
@@ -72,12 +77,17 @@ SAMPLE_CONTEXT = {
     "payment_link": "https://shop.example.com/o/abc/pay/",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
+    "cancel_reason": "Nos quedamos sin stock del talle elegido.",
 }
 
 
 def fields_for(milestone: str) -> dict:
-    """The fields a template of this milestone can use (rule messages: the order's)."""
-    return CHECKOUT_FIELDS if milestone == "checkout_recovery" else FIELDS
+    """The fields a template of this milestone can use (rule messages, milestone "": every order field)."""
+    if milestone == "checkout_recovery":
+        return CHECKOUT_FIELDS
+    return {
+        name: label for name, label in FIELDS.items() if milestone in ("", MILESTONE_ONLY_FIELDS.get(name, milestone))
+    }
 
 
 class TemplateMissing(Exception):
@@ -138,6 +148,7 @@ def message_context(order, *, language: str) -> LazyContext:
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
         "payment_link": lambda: payment_links.customer_url(order),
+        "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
 
 
