@@ -140,7 +140,7 @@ class MercadoPagoPaymentAdmin(MercadoPagoAdmin):
                     "updated_at"]
     list_filter = [AttentionFilter, "status"]
     search_fields = ["payment_id", "order__number", "external_reference"]
-    list_select_related = ["order", "registered_payment"]
+    list_select_related = ["order", "registered_payment__order"]
     fields = [
         "payment_id", "order_display", "status", "status_detail", "amount", "currency", "external_reference",
         "registered_payment", "attention", "attention_at", "handled_by", "handled_at", "created_at", "updated_at",
