@@ -108,8 +108,10 @@ class OutboxKind:
     # True: with the ORM broker on this database, the task row is written in the rows' own
     # transaction (one commit, no window between the rows' commit and the task's).
     enqueue_in_transaction = False
-    # The row's field that logs why it failed, was skipped or waits for a retry.
+    # The row's field that logs why it failed, was skipped or waits for a retry; with a
+    # `code_field` too, the code says why and the message field holds the detail.
     message_field = "error"
+    code_field = ""
     # Fields the worker set on the row instance that are saved with its final status or retry.
     carried_fields: tuple[str, ...] = ()
 
@@ -236,18 +238,24 @@ class OutboxKind:
     def _carried(self, row) -> dict:
         return {name: getattr(row, name) for name in self.carried_fields}
 
+    def _message_fields(self) -> tuple[str, ...]:
+        return (self.code_field, self.message_field) if self.code_field else (self.message_field,)
+
     def finish(self, row, status: str, **fields) -> str:
-        """Give a claimed row its final status (the message field empty unless given), claim and due time cleared."""
-        fields.setdefault(self.message_field, "")
+        """Give a claimed row its final status (the message and code fields empty unless given), claim
+        and due time cleared."""
+        for name in self._message_fields():
+            fields.setdefault(name, "")
         self.rows.filter(pk=row.pk).update(
             status=status, locked_until=None, next_attempt_at=None, **self._carried(row),
             updated_at=timezone.now(), **fields,
         )
         row.status = status
-        setattr(row, self.message_field, fields[self.message_field])
+        for name in self._message_fields():
+            setattr(row, name, fields[name])
         return status
 
-    def retry_later(self, row, message: str) -> bool:
+    def retry_later(self, row, message: str, *, code: str = "") -> bool:
         """Keep a claimed row queued, due after the backoff, with a one-off schedule to run it then.
 
         False (nothing written) when the row has had all its attempts: the caller fails it.
@@ -256,10 +264,12 @@ class OutboxKind:
             return False
         now = timezone.now()
         when = now + timedelta(seconds=self.retry_delay(row.attempts))
+        written = {self.message_field: message, **({self.code_field: code} if self.code_field else {})}
         self.rows.filter(pk=row.pk).update(
-            **{self.message_field: message}, locked_until=None, next_attempt_at=when, **self._carried(row),
-            updated_at=now,
+            **written, locked_until=None, next_attempt_at=when, **self._carried(row), updated_at=now,
         )
+        for name, value in written.items():
+            setattr(row, name, value)
         self.schedule_retry(row.pk, when, attempt=row.attempts + 1)
         return True
 
