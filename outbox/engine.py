@@ -30,8 +30,9 @@ counts at once):
 The life of a row, and the operation that moves it:
 
 - written `queued` with `next_attempt_at` (due), then `enqueue_after_commit(ids)`: the delivery
-  task runs only once the transaction commits (with the ORM broker on the same database the task
-  row is written in the transaction itself, for kinds that allow it; otherwise on commit).
+  task runs only once the transaction commits (with OUTBOX_ENQUEUE_IN_TRANSACTION, on with the ORM
+  broker on the default database, the task row is written in the transaction itself, for kinds
+  that allow it; otherwise on commit; outbox/checks.py warns when the setting and the broker disagree).
 - `claim(id)` / `claim_batch(ids)`: a conditional UPDATE (queued, no live claim, due) marks the
   row held until `now + claim seconds` and counts the attempt; only the caller whose UPDATE took
   the row does the work, so a task run twice, or twice at once, does it once. A batch is locked
@@ -70,14 +71,14 @@ from .models import QUEUED
 logger = logging.getLogger(__name__)
 
 
-def broker_shares_transaction() -> bool:
-    """Whether django-q2's broker is the ORM broker on this database, outside sync mode."""
+def enqueues_in_transaction() -> bool:
+    """Whether a delivery task may be written in the rows' own transaction: the
+    OUTBOX_ENQUEUE_IN_TRANSACTION setting (on with the ORM broker on the default database), and
+    not in django-q2's sync mode (Q_CLUSTER "sync", the test settings), where an enqueued task runs
+    at once, before the commit."""
     from django_q.conf import Conf
 
-    return (
-        Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
-        and not (Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict))
-    )
+    return settings.OUTBOX_ENQUEUE_IN_TRANSACTION and not Conf.SYNC
 
 
 class Periodic(NamedTuple):
@@ -180,8 +181,9 @@ class OutboxKind:
     def enqueue_after_commit(self, ids) -> None:
         """Enqueue rows written in the current transaction so that their task runs once it commits.
 
-        With the ORM broker (and `enqueue_in_transaction`) the task row is written in the same
-        transaction: it commits, or rolls back, with the outbox rows. Otherwise the broker is
+        With OUTBOX_ENQUEUE_IN_TRANSACTION (the ORM broker on the default database) and
+        `enqueue_in_transaction`, the task row is written in the same transaction: it commits, or
+        rolls back, with the outbox rows. Otherwise the broker is
         written to after the commit; `robust`: a broker that is down must not break the request
         (the sweep re-enqueues).
         """
@@ -190,7 +192,7 @@ class OutboxKind:
             return
         if (
             self.enqueue_in_transaction and transaction.get_connection().in_atomic_block
-            and broker_shares_transaction()
+            and enqueues_in_transaction()
         ):
             self.enqueue(ids)
         else:
