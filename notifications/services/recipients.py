@@ -7,8 +7,8 @@ from phonenumber_field.phonenumber import to_python as to_phone_number
 
 from ..defaults import DEFAULT_SWITCHES
 from ..models import Channel, Milestone, MilestoneSetting, NotificationRule
-from ..rendering import cached
 from ..reasons import Reason
+from ..rendering import cached
 
 
 def milestone_setting(milestone: str) -> MilestoneSetting:
