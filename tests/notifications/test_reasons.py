@@ -15,7 +15,7 @@ from .helpers import place
 pytestmark = pytest.mark.django_db
 
 LOG = "/admin/notifications/notification/"
-MIGRATION = importlib.import_module("notifications.migrations.0008_reason_codes")
+MIGRATION = importlib.import_module("notifications.migrations.0009_reason_codes")
 
 
 def page(client, url, language):
@@ -84,7 +84,8 @@ def test_the_migration_turns_the_stored_sentences_into_codes(staff):
     Notification.objects.filter(order=order).delete()
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks while the table is altered
-    before, latest = ("notifications", "0007_backfill_rule_firings"), ("notifications", "0009_remove_notification_reason")
+    before = ("notifications", "0008_cancel_reason_in_cancelled_messages")
+    latest = ("notifications", "0010_remove_notification_reason")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
     old = executor.loader.project_state([before]).apps.get_model("notifications", "Notification")

@@ -133,7 +133,7 @@ def to_sentences(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0007_backfill_rule_firings")]
+    dependencies = [("notifications", "0008_cancel_reason_in_cancelled_messages")]
 
     operations = [
         migrations.AddField(
