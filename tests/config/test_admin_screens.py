@@ -125,9 +125,10 @@ def test_the_notification_log_shows_status_and_reason_without_scrolling(live_ser
     order = a_busy_day(boss, count=1)[0]
     for milestone in ("order_placed", "payment_approved", "preparing", "shipped", "cancelled"):
         Notification.objects.create(
-            order=order, milestone=milestone, channel="sms", status="skipped",
+            order=order, milestone=milestone, channel="sms", status="failed",
             recipient="maria.fernanda.perez.gonzalez@example.com",
-            reason="no valid mobile number: the customer gave a landline and the message cannot be sent",
+            reason_code="provider_error",
+            reason_detail="21614: the number is a landline, which cannot receive text messages from this sender",
         )
     page = staff_page(language)
 
