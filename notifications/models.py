@@ -182,16 +182,16 @@ class Notification(OutboxRow):
         permissions = [("resend_notification", _("Can resend failed notifications"))]
 
     def __str__(self):
-        about = self.order_id if self.order_id else f"checkout {self.checkout_id}"
-        what = f"rule {self.rule_id}" if self.rule_id else self.milestone
-        return f"{about} {what} {self.channel} {self.status}"
+        from .kinds import kind_of
+
+        return f"{kind_of(self).describe(self)} {self.channel} {self.status}"
 
     @property
     def what_label(self) -> str:
         """The milestone, or the rule's name, as staff read it in the log."""
-        if self.rule_id:
-            return self.rule.name
-        return str(self.get_milestone_display())
+        from .kinds import kind_of
+
+        return kind_of(self).label(self)
 
 
 class PushSubscription(models.Model):
@@ -311,9 +311,10 @@ class MessageText(models.Model):
         abstract = True
 
     def clean(self):
+        from .kinds import kind_for_milestone
         from .rendering import validate_template
 
-        validate_template(self)
+        validate_template(self, fields=kind_for_milestone(self.milestone).fields)
 
 
 class MessageTemplate(MessageText):

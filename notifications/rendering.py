@@ -40,7 +40,8 @@ FIELDS = {
     "admin_link": _("Order page in the admin (for staff messages)"),
 }
 
-# A checkout recovery message is about a checkout, not an order: these are all it can use.
+# A checkout recovery message is about a checkout, not an order: these are all it can use. (Which
+# fields a message can use is its kind's: notifications/kinds.py.)
 CHECKOUT_FIELDS = {
     "customer_first_name": _("Customer's first name"),
     "customer_name": _("Customer's full name"),
@@ -69,11 +70,6 @@ SAMPLE_CONTEXT = {
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
 }
-
-
-def fields_for(milestone: str) -> dict:
-    """The fields a template of this milestone can use (rule messages: the order's)."""
-    return CHECKOUT_FIELDS if milestone == "checkout_recovery" else FIELDS
 
 
 class TemplateMissing(Exception):
@@ -296,14 +292,15 @@ def _used_fields(engine: Engine, source: str) -> set[str]:
     return used
 
 
-def validate_template(template) -> None:
-    """Raise ValidationError naming the field whose template does not compile or uses unknown fields."""
+def validate_template(template, *, fields: dict) -> None:
+    """Raise ValidationError naming the field whose template does not compile or uses a field not in
+    `fields` (those its kind of message can use)."""
     errors: dict[str, list] = {}
     sources = {"subject": template.subject, "body": template.body, "url": template.url}
     if template.html_body:
         sources["html_body"] = template.html_body
     used_anywhere = set()
-    available = fields_for(template.milestone)
+    available = fields
     for field, source in sources.items():
         if not source:
             continue

@@ -14,15 +14,6 @@ def _refund_sms(notification: Notification, reason: str) -> None:
     billing.refund_sms(notification_id=notification.pk, reason=reason[:200])
 
 
-def _log_label(notification: Notification) -> str:
-    """What a notification is about, for the SMS ledger: milestone or rule, and order or checkout."""
-    if notification.checkout_id:
-        return f"{notification.milestone} {notification.checkout.external_id}"
-    if notification.rule_id:
-        return f"{notification.rule.name} {notification.order.number}"
-    return f"{notification.milestone} {notification.order.number}"
-
-
 def _finish(notification: Notification, status: str, *, reason: str = "", **fields) -> str:
     """The final status, with the message as rendered (NOTIFICATIONS.carried_fields)."""
     return NOTIFICATIONS.finish(notification, status, reason=reason, **fields)

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from ..defaults import MILESTONE_CHANNELS
+from ..kinds import kind_of
 from ..models import RULE, Channel, Milestone, MilestoneSetting, Notification, NotificationRule, RuleFiring
 from ..outbox import NOTIFICATIONS
 from .common import NO_EMAIL, NOT_NOTIFIED, SENT_BY_PLATFORM, UNREACHABLE, Status, _text
-from .recipients import active_rules, checkout_address, customer_address, milestone_setting, platform_sends_email
+from .recipients import active_rules, customer_address, milestone_setting, platform_sends_email
 
 
 # One delivery task per 50 rows, sent in turn; no django-q2 success result is kept for it (the row
@@ -58,26 +59,25 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
     Queued when the channel can reach the customer; otherwise skipped, with the reason. A
     checkout's row (checkout recovery) has no order.
     """
+    row = Notification(
+        order=order, checkout=checkout, milestone=milestone, channel=channel, fallback_for=fallback_for,
+    )
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
-        recipient = settings.STORE_EMAIL
-        if not recipient:
+        row.recipient = settings.STORE_EMAIL
+        if not row.recipient:
             skip_reason = _text(NO_EMAIL)
     else:
-        about = checkout if checkout is not None else order
-        if checkout is not None:
-            recipient, skip_reason = checkout_address(checkout, channel)
-        else:
-            recipient, skip_reason = customer_address(order, channel)
+        kind = kind_of(row)
+        row.recipient, skip_reason = kind.address(row)
         if not notify_customer:
             skip_reason = _text(NOT_NOTIFIED)
-        elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
+        elif channel == Channel.EMAIL and platform_sends_email(kind.about(row), milestone):
             skip_reason = _text(SENT_BY_PLATFORM)
-    return Notification(
-        order=order, checkout=checkout, milestone=milestone, channel=channel, recipient=recipient,
-        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
-        fallback_for=fallback_for, next_attempt_at=None if skip_reason else timezone.now(),
-    )
+    row.status = Status.SKIPPED if skip_reason else Status.QUEUED
+    row.reason = skip_reason or ""
+    row.next_attempt_at = None if skip_reason else timezone.now()
+    return row
 
 
 def _write(rows: list[Notification]) -> list[Notification]:
@@ -86,7 +86,7 @@ def _write(rows: list[Notification]) -> list[Notification]:
     for row in inserted:
         if row.status != Status.QUEUED:
             continue
-        if row.rule_id and row.rule.delay_minutes:
+        if kind_of(row).delayed(row):
             # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
             NOTIFICATIONS.schedule_retry(row.pk, row.next_attempt_at, attempt=1)
         else:
@@ -192,8 +192,8 @@ def _unreachable_texts_in(language: str) -> frozenset[str]:
 
 def _fallback_row(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
     """The row (not saved) on the milestone's fallback channel for a row that could not reach the customer."""
-    if notification.rule_id:
-        return None  # a rule says its one channel; it has no fallback
+    if not kind_of(notification).falls_back:
+        return None  # a rule says its one channel
     setting = setting or milestone_setting(notification.milestone)
     channel = setting.fallback_channel
     if (
