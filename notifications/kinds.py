@@ -28,8 +28,8 @@ from orders.models import Status as OrderStatus
 
 from .models import RULE, Milestone
 from .rendering import (
-    CHECKOUT_FIELDS, FIELDS, checkout_context, message_context, render_for_checkout, render_for_order,
-    render_for_rule,
+    CHECKOUT_FIELDS, FIELDS, MILESTONE_ONLY_FIELDS, checkout_context, message_context, render_for_checkout,
+    render_for_order, render_for_rule,
 )
 
 
@@ -45,8 +45,7 @@ class MilestoneKind:
     """A built-in milestone's message about an order ("your order was shipped"), and the staff's
     new-order notice. The other kinds change what differs."""
 
-    # The fields its templates can use (rendering.py), and what its messages are about.
-    fields = FIELDS
+    # What its messages are about.
     about_name = "order"
     # A channel that cannot reach the customer hands the message to the milestone's fallback channel.
     falls_back = True
@@ -68,6 +67,13 @@ class MilestoneKind:
         return customer_address(notification.order, notification.channel)
 
     # --- the message ---
+
+    def fields(self, milestone: str) -> dict:
+        """The fields a template of this milestone can use (rendering.py): the order's, but those
+        that mean something in another milestone's messages only."""
+        return {
+            name: label for name, label in FIELDS.items() if MILESTONE_ONLY_FIELDS.get(name, milestone) == milestone
+        }
 
     def language(self, notification) -> str:
         if notification.milestone == Milestone.NEW_ORDER:
@@ -153,6 +159,10 @@ class RuleKind(MilestoneKind):
     # A rule says its one channel: there is no fallback.
     falls_back = False
 
+    def fields(self, milestone: str) -> dict:
+        """Every field of the order: a rule may be about any change (one to cancelled can tell why)."""
+        return FIELDS
+
     def render(self, notification, language: str):
         return render_for_rule(notification.order, rule=notification.rule, language=language)
 
@@ -198,8 +208,10 @@ class CheckoutRecoveryKind(MilestoneKind):
     """The message that reminds a customer of a checkout they started and left: about the checkout
     (there is no order yet), in its language, and no longer due once the checkout was recovered."""
 
-    fields = CHECKOUT_FIELDS
     about_name = "checkout"
+
+    def fields(self, milestone: str) -> dict:
+        return CHECKOUT_FIELDS
 
     def about(self, notification):
         return notification.checkout
@@ -265,6 +277,11 @@ def kind_for_milestone(milestone: str) -> MilestoneKind:
     """The kind a message template of this milestone writes for ("" or "rule": a rule's message)."""
     kinds = {Milestone.CHECKOUT_RECOVERY: CHECKOUT_RECOVERY_KIND, RULE: RULE_KIND, "": RULE_KIND}
     return kinds.get(milestone, MILESTONE_KIND)
+
+
+def fields_for(milestone: str) -> dict:
+    """The fields a message template of this milestone can use ("": a rule's message)."""
+    return kind_for_milestone(milestone).fields(milestone)
 
 
 def _is_id(query: str) -> bool:

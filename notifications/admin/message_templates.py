@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, MessageTemplate
-from ..kinds import kind_for_milestone
+from ..kinds import fields_for
 from .preview import fields_list, preview_response
 
 
@@ -41,7 +41,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fields you can use"))
     def available_fields(self, obj):
-        return fields_list(kind_for_milestone(obj.milestone if obj is not None else "").fields)
+        return fields_list(fields_for(obj.milestone if obj is not None else ""))
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user

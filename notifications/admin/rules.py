@@ -15,7 +15,7 @@ from orders.models import Language
 
 from .. import rules
 from ..forms import TEXT_FIELDS, NotificationRuleForm, estimate_sentence, message_field_name
-from ..kinds import RULE_KIND
+from ..kinds import fields_for
 from ..models import Channel, NotificationRule, RuleMessage
 from ..rendering import SAMPLE_CONTEXT, render_template
 from .preview import fields_list, preview_response
@@ -125,7 +125,7 @@ class NotificationRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fields you can use"))
     def available_fields(self, obj):
-        return fields_list(RULE_KIND.fields)
+        return fields_list(fields_for(""))
 
     @admin.display(description=_("messages"))
     def messages_text(self, obj):

@@ -46,10 +46,10 @@ class MessageText(models.Model):
         abstract = True
 
     def clean(self):
-        from ..kinds import kind_for_milestone
+        from ..kinds import fields_for
         from ..rendering import validate_template
 
-        validate_template(self, fields=kind_for_milestone(self.milestone).fields)
+        validate_template(self, fields=fields_for(self.milestone))
 
 
 class MessageTemplate(MessageText):

@@ -8,7 +8,7 @@ import pytest
 
 from checkouts.models import Checkout
 from notifications.kinds import (
-    CHECKOUT_RECOVERY_KIND, MILESTONE_KIND, RULE_KIND, kind_for_milestone, kind_of,
+    CHECKOUT_RECOVERY_KIND, MILESTONE_KIND, RULE_KIND, fields_for, kind_for_milestone, kind_of,
 )
 from notifications.models import Notification
 from notifications.rendering import CHECKOUT_FIELDS, FIELDS
@@ -58,7 +58,9 @@ def test_every_kind_answers_the_same_questions(order, checkout, settings):
     assert kind_of(milestone).ledger_label(milestone) == f"shipped {order.number}"
     assert kind_of(by_rule).ledger_label(by_rule) == f"Late delivery {order.number}"
     assert kind_of(recovery).ledger_label(recovery) == "checkout_recovery chk-7"
-    assert kind_of(milestone).email_metadata(milestone) == (["shipped"], {"notification_id": "1", "order": order.number})
+    assert kind_of(milestone).email_metadata(milestone) == (
+        ["shipped"], {"notification_id": "1", "order": order.number}
+    )
     assert kind_of(recovery).email_metadata(recovery) == (
         ["checkout_recovery"], {"notification_id": "4", "checkout": "chk-7"}
     )
@@ -72,9 +74,12 @@ def test_every_kind_answers_the_same_questions(order, checkout, settings):
 
 
 def test_a_templates_milestone_says_which_fields_it_can_use():
-    assert kind_for_milestone("checkout_recovery").fields is CHECKOUT_FIELDS
-    assert kind_for_milestone("shipped").fields is FIELDS
-    assert kind_for_milestone("").fields is FIELDS  # a rule's message
+    assert kind_for_milestone("checkout_recovery") is CHECKOUT_RECOVERY_KIND
+    assert kind_for_milestone("") is kind_for_milestone("rule") is RULE_KIND  # a rule's message
+    assert fields_for("checkout_recovery") is CHECKOUT_FIELDS
+    assert fields_for("") is FIELDS
+    assert fields_for("cancelled") == FIELDS
+    assert "cancel_reason" not in fields_for("shipped") and "tracking_code" in fields_for("shipped")
 
 
 KIND_KEYS = {"rule", "checkout"}
