@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Status as OrderStatus
 
 from .models import RULE, Milestone
+from .reasons import Reason
 from .rendering import (
     CHECKOUT_FIELDS, FIELDS, MILESTONE_ONLY_FIELDS, checkout_context, message_context, render_for_checkout,
     render_for_order, render_for_rule,
@@ -61,7 +62,7 @@ class MilestoneKind:
         return about.number
 
     def address(self, notification) -> tuple[str, str | None]:
-        """(recipient, None) when the row's channel reaches the customer, else ('', the reason)."""
+        """(recipient, None) when the row's channel reaches the customer, else ('', the reason's code)."""
         from .services.recipients import customer_address
 
         return customer_address(notification.order, notification.channel)
@@ -90,8 +91,9 @@ class MilestoneKind:
         """The values its templates see, for an order (or a checkout): the preview renders with them."""
         return message_context(about, language=language)
 
-    def no_longer_due(self, notification) -> str | None:
-        """None while a queued row is still due; else why it must not be sent any more (the reason logged)."""
+    def no_longer_due(self, notification) -> tuple[str, str] | None:
+        """None while a queued row is still due; else why it must not be sent any more: the reason's
+        code and detail (notifications/reasons.py)."""
         return None
 
     def delayed(self, notification) -> bool:
@@ -166,20 +168,18 @@ class RuleKind(MilestoneKind):
     def render(self, notification, language: str):
         return render_for_rule(notification.order, rule=notification.rule, language=language)
 
-    def no_longer_due(self, notification) -> str | None:
+    def no_longer_due(self, notification) -> tuple[str, str] | None:
         """A rule turned off; a delayed rule's order that has left the status the rule is about (or,
         for a custom status, was cancelled)."""
-        from .services.common import CANCELLED_MEANWHILE, MOVED_ON, RULE_TURNED_OFF, _text
-
         rule, order = notification.rule, notification.order
         if not rule.active:
-            return _text(RULE_TURNED_OFF)
+            return Reason.RULE_TURNED_OFF, ""
         if rule.delay_minutes and not _still_in_rule_status(order, rule):
-            with translation.override(settings.LANGUAGE_CODE):
-                return _text(MOVED_ON, status=rule.status_label("to"))
+            with translation.override(settings.LANGUAGE_CODE):  # the status as the store names it
+                return Reason.NO_LONGER_DUE, str(rule.status_label("to"))
         if rule.delay_minutes and not rule.is_core and order.status == OrderStatus.CANCELLED:
             # A cancelled order keeps its custom statuses: "out for delivery" no longer holds.
-            return _text(CANCELLED_MEANWHILE)
+            return Reason.CANCELLED_MEANWHILE, ""
         return None
 
     def delayed(self, notification) -> bool:
@@ -235,12 +235,10 @@ class CheckoutRecoveryKind(MilestoneKind):
     def context(self, about, *, language: str):
         return checkout_context(about, language=language)
 
-    def no_longer_due(self, notification) -> str | None:
-        from .services.common import CHECKOUT_RECOVERED, _text
-
+    def no_longer_due(self, notification) -> tuple[str, str] | None:
         checkout = notification.checkout
         if checkout.status == checkout.Status.RECOVERED or checkout.order_id:
-            return _text(CHECKOUT_RECOVERED)
+            return Reason.CHECKOUT_RECOVERED, ""
         return None
 
     def admin_about(self, notification) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outbox.models import QUEUED, OutboxRow
 
+from ..reasons import Reason, sentence
 from .choices import LOG_MILESTONE_CHOICES, RULE, Channel
 
 
@@ -101,7 +102,9 @@ class Notification(OutboxRow):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    reason = models.TextField(_("reason"), blank=True)
+    # Why it was skipped, failed or waits for a retry (notifications/reasons.py); `reason` tells it.
+    reason_code = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    reason_detail = models.TextField(_("reason detail"), blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -159,6 +162,11 @@ class Notification(OutboxRow):
         from ..kinds import kind_of
 
         return f"{kind_of(self).describe(self)} {self.channel} {self.status}"
+
+    @property
+    def reason(self) -> str:
+        """Why it was skipped, failed or waits, in the active language (the reader's)."""
+        return sentence(self.reason_code, self.reason_detail, attempts=self.attempts)
 
     @property
     def what_label(self) -> str:

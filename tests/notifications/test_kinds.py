@@ -11,6 +11,7 @@ from notifications.kinds import (
     CHECKOUT_RECOVERY_KIND, MILESTONE_KIND, RULE_KIND, fields_for, kind_for_milestone, kind_of,
 )
 from notifications.models import Notification
+from notifications.reasons import Reason
 from notifications.rendering import CHECKOUT_FIELDS, FIELDS
 from tests.factories import OrderFactory, storefront
 
@@ -70,7 +71,7 @@ def test_every_kind_answers_the_same_questions(order, checkout, settings):
     assert kind_of(recovery).no_longer_due(recovery) is None
     Checkout.objects.filter(pk=checkout.pk).update(status=Checkout.Status.RECOVERED)
     recovery.checkout.refresh_from_db()
-    assert kind_of(recovery).no_longer_due(recovery)
+    assert kind_of(recovery).no_longer_due(recovery) == (Reason.CHECKOUT_RECOVERED, "")
 
 
 def test_a_templates_milestone_says_which_fields_it_can_use():
