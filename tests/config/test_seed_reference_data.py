@@ -1,6 +1,8 @@
 """`seed_reference_data` creates the reference data every app starts with, where it is missing, and never
-changes what staff made of it; `setup_project` runs it."""
+changes what staff made of it; `setup_project` runs it. The data migrations carry their data themselves."""
+import ast
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -122,3 +124,21 @@ def test_setup_project_seeds_the_reference_data(settings):
     assert Carrier.objects.count() == 7 and Group.objects.count() == 3
     assert "Reference data: 102 created" in out.getvalue()
 
+
+def data_migrations() -> list[Path]:
+    return [path for path in sorted(ROOT.glob("*/migrations/0*.py")) if "RunPython" in path.read_text()]
+
+
+def test_the_data_migrations_carry_their_data_and_import_no_code_of_ours():
+    """What a data migration writes is written out in it: it reads nothing the application may change later."""
+    assert data_migrations()
+    apps = our_apps()
+    importing = {
+        str(path.relative_to(ROOT)): sorted(name for name in imported_names(path) if name.split(".")[0] in apps)
+        for path in data_migrations()
+    }
+    assert {path: names for path, names in importing.items() if names} == {}
+    for path in data_migrations():
+        tree = ast.parse(path.read_text())
+        nested = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
+        assert nested == [], path
