@@ -1,7 +1,8 @@
 """What a fresh store starts with: the purchase experience switches and the message templates.
 
-The templates are seeded into the database by a data migration and are editable in the admin;
-the delivery falls back to these texts when a template row is missing.
+`manage.py seed_reference_data` (notifications/seeds.py) creates the missing ones in the database,
+where staff edit them in the admin; the delivery falls back to these texts when a template row is
+missing.
 """
 
 # Default channels per milestone. SMS costs credits: on by default only for `shipped`,
