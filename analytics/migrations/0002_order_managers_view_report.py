@@ -30,4 +30,4 @@ class Migration(migrations.Migration):
         ("analytics", "0001_initial"),
         ("orders", "0002_staff_groups"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(grant, revoke, elidable=True)]

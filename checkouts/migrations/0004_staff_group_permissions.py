@@ -41,4 +41,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(grant, revoke, elidable=True)]

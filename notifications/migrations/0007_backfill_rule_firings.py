@@ -17,4 +17,4 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("notifications", "0006_rule_firings")]
-    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True)]
