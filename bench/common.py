@@ -25,7 +25,7 @@ def storefront(name: str = "Bench shop"):
 
 
 def place_paid_order(*, by, storefront=None, phone: str = "+5491155550000"):
-    """A paid online carrier order, placed through orders/services.py (placement + payment)."""
+    """A paid online carrier order, placed through orders/services/ (placement + payment)."""
     from orders import services
 
     with _lock:

@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import ReadOnlyAdmin
-from orders.admin_views import money
+from orders.display import money
 from storefronts.models import Storefront
 
 from . import services

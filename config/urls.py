@@ -23,4 +23,4 @@ urlpatterns = [
 ]
 
 # Uploaded files (payment proofs) are private: only the staff views that check permissions serve
-# them (orders/admin.py). MEDIA_URL is never served, not even with DEBUG on.
+# them (orders/admin/sheet.py). MEDIA_URL is never served, not even with DEBUG on.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import ReadOnlyAdmin
-from orders.admin_views import person_label
+from orders.display import person_label
 
 from . import imports, services
 from .models import MAX_QUANTITY, LowStockAlert, StockItem, StockMovement

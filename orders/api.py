@@ -1,4 +1,4 @@
-"""The storefront API for orders: thin views over orders/services.py.
+"""The storefront API for orders: thin views over orders/services/.
 
 What a storefront sends is orders/api_serializers.py; the order it reads back is
 orders/representation.py (the same JSON the webhooks carry), kept per order version by
@@ -190,7 +190,7 @@ class PaymentCreateView(IdempotentPostMixin, OrderView):
 
 
 class OrderMoveView(IdempotentPostMixin, OrderView):
-    """Moves the order through orders/services.py; a refused move answers 409 {code, detail}.
+    """Moves the order through orders/services/; a refused move answers 409 {code, detail}.
 
     Each move is a subclass below naming its service function (`move`), its input and its schema.
     """

@@ -1,7 +1,7 @@
 """The order detail's JSON, kept per order version: storefronts poll it far more often than orders change.
 
 An entry's key is the order's id and `updated_at`, the request's language, a version of the
-reference data shown with it, and the output's shape. `orders/services.py` is the only writer of
+reference data shown with it, and the output's shape. `orders/services/` is the only writer of
 an order's lines, payments, events and custom statuses, and every one of its writes saves the
 order, so any change to what the detail shows gives the order a new `updated_at`: a changed order
 is never answered from an old entry, in any process. The reference data (carriers, custom status

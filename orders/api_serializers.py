@@ -1,7 +1,7 @@
 """What a storefront may send about orders, and the reference lists it reads to send it.
 
 Inputs are strict, built from the API toolkit's fields (api/fields.py, api/serializers.py): types,
-lengths, ranges and codes are checked here so that whatever reaches orders/services.py is
+lengths, ranges and codes are checked here so that whatever reaches orders/services/ is
 well-formed; the services still decide the business rules. The order itself, as the API answers
 it, is `orders.representation`.
 """

@@ -1,4 +1,4 @@
-"""What the API adds around orders/services.py to create an order: idempotent creation by the
+"""What the API adds around orders/services/ to create an order: idempotent creation by the
 storefront's external id, and the domain's field errors placed where the request had them."""
 from __future__ import annotations
 

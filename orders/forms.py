@@ -1,7 +1,7 @@
 """Forms behind the staff's move buttons on the order page.
 
 Each form only collects and checks the input of a move; the move itself (and every check of
-the order's state and payment) happens in orders/services.py.
+the order's state and payment) happens in orders/services/.
 """
 from decimal import Decimal
 

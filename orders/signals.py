@@ -1,4 +1,4 @@
-"""Signals the orders app sends, explicitly, from orders/services.py only.
+"""Signals the orders app sends, explicitly, from orders/services/ only.
 
 They are sent inside the transaction that made the change, after it is saved, so a
 receiver's writes (the notification outbox) commit or roll back with the change.

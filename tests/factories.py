@@ -1,5 +1,5 @@
 """Factories shared by every app's tests. They set state directly, for arranging a test;
-the code under test changes state only through orders/services.py."""
+the code under test changes state only through orders/services/."""
 from decimal import Decimal
 
 import factory

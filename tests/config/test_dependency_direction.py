@@ -62,7 +62,7 @@ def imports_by_module(package: str) -> dict[str, set[str]]:
 
 def test_the_imports_are_found():
     assert {"api", "orders", "carriers", "storefronts", "timeline", "notifications"} <= our_apps()
-    assert "carriers" in imports_by_module("orders")["orders/services.py"]  # from carriers.models import Carrier
+    assert "carriers" in imports_by_module("orders")["orders/services/moves.py"]  # from carriers.models import Carrier
     assert "orders" in imports_by_module("timeline")["timeline/views.py"]
 
 
@@ -99,6 +99,15 @@ def test_orders_reverses_no_address_of_an_app_above_it():
                 if colon and namespace in above and name.replace("-", "_").isidentifier():
                     named.setdefault(str(path.relative_to(ROOT)), set()).add(node.value)
     assert named == {}
+
+
+def test_no_app_reaches_into_the_orders_admin():
+    """The apps above orders show amounts and people with `orders.display`, not orders' admin modules."""
+    reaching = {
+        str(path.relative_to(ROOT)): sorted(name for name in imported_names(path) if name.startswith("orders.admin"))
+        for app in sorted(our_apps() - {"orders"}) for path in modules_of(app)
+    }
+    assert {module: names for module, names in reaching.items() if names} == {}
 
 
 def test_the_leaves_import_nothing_of_ours():

@@ -26,7 +26,7 @@ FROM_STATUS = {
 
 
 def expected(move, payment_method, fulfillment, paid):
-    """The rule book, written independently of orders/services.py: None or (code, reason)."""
+    """The rule book, written independently of orders/services/: None or (code, reason)."""
     if move == "ship" and fulfillment != "carrier":
         return ("not_a_carrier_order", "Pickup and to-be-agreed orders are never shipped: mark them ready for pickup.")
     if move == "mark_ready_for_pickup" and fulfillment == "carrier":

@@ -1,4 +1,4 @@
-"""Orders at a given point of their life, moved there through orders/services.py so their
+"""Orders at a given point of their life, moved there through orders/services/ so their
 timeline events are the real ones."""
 import base64
 from html.parser import HTMLParser

@@ -1,0 +1,48 @@
+"""The order's vocabulary: the values its status, payment, fulfillment, language and custom
+status type take, each with the label people read."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    PREPARING = "preparing", _("Preparing")
+    SHIPPED = "shipped", _("Shipped")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    FINALIZED = "finalized", _("Finalized")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PAID = "paid", _("Paid")
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("Bank transfer")
+    PAYMENT_LINK = "payment_link", _("Payment link")
+    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+    ONLINE = "online", _("Online payment")
+
+
+class FulfillmentMethod(models.TextChoices):
+    CARRIER = "carrier", _("Carrier")
+    PICKUP = "pickup", _("Pickup")
+    TO_BE_AGREED = "to_be_agreed", _("To be agreed")
+
+
+class Language(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE_BRAZIL = "pt-br", _("Portuguese (Brazil)")
+    ENGLISH = "en", _("English")
+
+
+class CustomStatusType(models.TextChoices):
+    GENERAL = "general", _("General")
+    DELIVERY = "delivery", _("Delivery")
+    PAYMENT = "payment", _("Payment")
+
+
+# The order the types are shown in (admin columns, API output, order page).
+CUSTOM_STATUS_TYPE_ORDER = {CustomStatusType.DELIVERY: 0, CustomStatusType.PAYMENT: 1, CustomStatusType.GENERAL: 2}

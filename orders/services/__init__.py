@@ -1,0 +1,66 @@
+"""Every change of an order's status or payment status happens here, and only here.
+
+Each move runs in one transaction: lock the order row, check the move against the
+transition table and the payment gate, save, append a timeline event, then send the
+signal (inside the transaction, so the notification outbox commits with the change).
+
+One module per kind of change, all importable from here (`from orders import services;
+services.accept(...)`):
+
+- lifecycle.py: the rule book (TRANSITIONS, the payment gates, check_move, allowed_moves,
+  next_action) and the refusal every change raises, TransitionNotAllowed;
+- moves.py: accept, start_preparation, ship, mark_ready_for_pickup, finalize, cancel;
+- payments.py: register_payment;
+- placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
+- custom_statuses.py: set_custom_status, clear_custom_status.
+"""
+from .custom_statuses import (
+    CustomStatusNotFound,
+    clear_custom_status,
+    get_custom_status,
+    set_custom_status,
+)
+from .lifecycle import (
+    ACCEPT_UNPAID_REASONS,
+    FINALIZE_UNPAID_REASONS,
+    MOVE_REFUSED_REASONS,
+    MOVES,
+    PAID_BEFORE_ACCEPT,
+    TRANSITIONS,
+    NextAction,
+    TransitionNotAllowed,
+    allowed_moves,
+    check_move,
+    next_action,
+)
+from .moves import accept, cancel, finalize, mark_ready_for_pickup, ship, start_preparation
+from .payments import register_payment
+from .placing import NUMBER_DRAWS, place_order, record_oversold
+
+__all__ = [
+    "ACCEPT_UNPAID_REASONS",
+    "FINALIZE_UNPAID_REASONS",
+    "MOVE_REFUSED_REASONS",
+    "MOVES",
+    "NUMBER_DRAWS",
+    "PAID_BEFORE_ACCEPT",
+    "TRANSITIONS",
+    "CustomStatusNotFound",
+    "NextAction",
+    "TransitionNotAllowed",
+    "accept",
+    "allowed_moves",
+    "cancel",
+    "check_move",
+    "clear_custom_status",
+    "finalize",
+    "get_custom_status",
+    "mark_ready_for_pickup",
+    "next_action",
+    "place_order",
+    "record_oversold",
+    "register_payment",
+    "set_custom_status",
+    "ship",
+    "start_preparation",
+]
