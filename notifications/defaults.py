@@ -1,8 +1,7 @@
 """What a fresh store starts with: the purchase experience switches and the message templates.
 
-`manage.py seed_reference_data` (notifications/seeds.py) creates the missing ones in the database,
-where staff edit them in the admin; the delivery falls back to these texts when a template row is
-missing.
+`seed_reference_data` (notifications/seeds.py) creates the missing ones; staff edit them in the
+admin, and the delivery falls back to these texts when a template row is missing.
 """
 
 # Default channels per milestone. SMS costs credits: on by default only for `shipped`,
