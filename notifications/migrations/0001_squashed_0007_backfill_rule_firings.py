@@ -18,10 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('carriers', '0002_seed_carriers'),
         ('checkouts', '0001_initial'),
-        ('orders', '0001_initial'),
-        ('orders', '0002_staff_groups'),
-        ('orders', '0004_custom_statuses'),
-        ('orders', '0006_checkout_id_index'),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
