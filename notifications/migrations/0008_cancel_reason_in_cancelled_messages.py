@@ -64,7 +64,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0007_backfill_rule_firings"),
+        ("notifications", "0001_squashed_0007_backfill_rule_firings"),
     ]
 
     operations = [
