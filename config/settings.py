@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "checkouts",
     "notifications",
     "webhooks",
+    "connectors",
     "api",
     "timeline",
 ]
@@ -357,3 +358,38 @@ WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
 # http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)
+
+# --- Connected stores (connectors app): Tiendanube / Nuvemshop and Shopify. The base addresses are
+# settings so tests and staging can point them at a local stub.
+TIENDANUBE_API_BASE = env("TIENDANUBE_API_BASE", default="https://api.tiendanube.com/2025-03")
+TIENDANUBE_AUTHORIZE_URL = env(
+    "TIENDANUBE_AUTHORIZE_URL", default="https://www.tiendanube.com/apps/{client_id}/authorize"
+)
+TIENDANUBE_TOKEN_URL = env("TIENDANUBE_TOKEN_URL", default="https://www.tiendanube.com/apps/authorize/token")
+# The store's Tiendanube app (its partner portal): the OAuth install, and the key its webhooks are signed with.
+TIENDANUBE_CLIENT_ID = env("TIENDANUBE_CLIENT_ID", default="")
+TIENDANUBE_CLIENT_SECRET = env("TIENDANUBE_CLIENT_SECRET", default="")
+SHOPIFY_GRAPHQL_URL = env("SHOPIFY_GRAPHQL_URL", default="https://{shop}/admin/api/2026-10/graphql.json")
+# Where a Shopify Dev Dashboard app gets its access tokens (the client credentials grant).
+SHOPIFY_TOKEN_URL = env("SHOPIFY_TOKEN_URL", default="https://{shop}/admin/oauth/access_token")
+PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10)
+# Received platform webhooks, worked on by the worker (an outbox kind).
+PLATFORM_EVENT_CLAIM_SECONDS = env.int("PLATFORM_EVENT_CLAIM_SECONDS", default=120)
+PLATFORM_EVENT_MAX_ATTEMPTS = env.int("PLATFORM_EVENT_MAX_ATTEMPTS", default=8)
+PLATFORM_EVENT_RETRY_DELAYS = [
+    int(seconds) for seconds in env.list("PLATFORM_EVENT_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800])
+]
+PLATFORM_EVENT_REQUEUE_AFTER_SECONDS = env.int("PLATFORM_EVENT_REQUEUE_AFTER_SECONDS", default=300)
+PLATFORM_EVENT_RETENTION_DAYS = env.int("PLATFORM_EVENT_RETENTION_DAYS", default=30)
+# Tracking written back to the platform when staff ship (an outbox kind).
+PLATFORM_WRITEBACK_CLAIM_SECONDS = env.int("PLATFORM_WRITEBACK_CLAIM_SECONDS", default=120)
+PLATFORM_WRITEBACK_MAX_ATTEMPTS = env.int("PLATFORM_WRITEBACK_MAX_ATTEMPTS", default=8)
+PLATFORM_WRITEBACK_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env.list("PLATFORM_WRITEBACK_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800, 28800])
+]
+PLATFORM_WRITEBACK_REQUEUE_AFTER_SECONDS = env.int("PLATFORM_WRITEBACK_REQUEUE_AFTER_SECONDS", default=300)
+PLATFORM_WRITEBACK_RETENTION_DAYS = env.int("PLATFORM_WRITEBACK_RETENTION_DAYS", default=30)
+# Fernet keys (comma-separated, the first encrypts) for the platform tokens and secrets stored in the
+# database; empty: a key derived from SECRET_KEY (then changing SECRET_KEY loses them).
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("notifications/", include("notifications.urls")),
+    # The store platforms' webhooks (/hooks/tiendanube/, /hooks/shopify/) and Tiendanube's OAuth install.
+    path("", include("connectors.urls")),
     path("", include("timeline.urls")),
 ]
 

@@ -12,7 +12,9 @@ services.accept(...)`):
 - moves.py: accept, start_preparation, ship, mark_ready_for_pickup, finalize, cancel;
 - payments.py: register_payment;
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
-- custom_statuses.py: set_custom_status, clear_custom_status.
+- custom_statuses.py: set_custom_status, clear_custom_status;
+- details.py: update_contact (a correction of the customer's contact or delivery details, e.g. from
+  the store platform), redact_customer (erasing them on request).
 """
 from .custom_statuses import (
     CustomStatusNotFound,
@@ -20,6 +22,7 @@ from .custom_statuses import (
     get_custom_status,
     set_custom_status,
 )
+from .details import REDACTED_NAME, redact_customer, update_contact
 from .lifecycle import (
     ACCEPT_UNPAID_REASONS,
     FINALIZE_UNPAID_REASONS,
@@ -44,6 +47,7 @@ __all__ = [
     "MOVES",
     "NUMBER_DRAWS",
     "PAID_BEFORE_ACCEPT",
+    "REDACTED_NAME",
     "TRANSITIONS",
     "CustomStatusNotFound",
     "NextAction",
@@ -59,8 +63,10 @@ __all__ = [
     "next_action",
     "place_order",
     "record_oversold",
+    "redact_customer",
     "register_payment",
     "set_custom_status",
     "ship",
     "start_preparation",
+    "update_contact",
 ]
