@@ -11,6 +11,7 @@ from django.db import connection
 
 from billing.models import CreditAccount, ServiceTier
 from carriers.models import Carrier
+from connectors.models import MethodRule
 from config.management.commands.seed_reference_data import seed_modules, seed_reference_data
 from notifications.models import MessageTemplate, MilestoneSetting
 from orders.models import CustomStatus
@@ -41,7 +42,8 @@ def run(**options) -> str:
 
 def test_every_app_with_reference_data_has_its_seeds_found_without_being_named():
     labels = [label for label, _module in seed_modules()]
-    assert labels == ["carriers", "billing", "orders", "analytics", "inventory", "checkouts", "notifications"]
+    assert labels == ["carriers", "billing", "orders", "analytics", "inventory", "checkouts", "notifications",
+                      "connectors"]
     command = ROOT / "config" / "management" / "commands" / "seed_reference_data.py"
     assert {name.split(".")[0] for name in imported_names(command)} & our_apps() == set()
 
@@ -101,6 +103,24 @@ def test_what_staff_changed_is_kept_and_only_what_is_missing_is_created():
     assert MessageTemplate.objects.get(pk=template.pk).body == "Salió tu pedido."
     assert not managers.permissions.filter(codename="cancel_order").exists()
     assert created["groups"] == 0
+
+
+def test_method_rules_are_created_for_a_platform_and_kind_that_has_none():
+    shopify_payment = MethodRule.objects.filter(platform="shopify", kind="payment")
+    count = shopify_payment.count()
+    shopify_payment.delete()
+    MethodRule.objects.filter(platform="shopify", kind="fulfillment", position=20).delete()
+    edited = MethodRule.objects.filter(platform="tiendanube", kind="payment").first()
+    edited.value = "pix"
+    edited.save()
+
+    created = seed_reference_data()
+
+    assert created["connectors"] == count > 0
+    assert shopify_payment.count() == count
+    assert not MethodRule.objects.filter(platform="shopify", kind="fulfillment", position=20).exists()
+    edited.refresh_from_db()
+    assert edited.value == "pix"
 
 
 def test_a_group_naming_a_permission_that_does_not_exist_stops_the_command(monkeypatch):
