@@ -43,7 +43,7 @@ def run(**options) -> str:
 def test_every_app_with_reference_data_has_its_seeds_found_without_being_named():
     labels = [label for label, _module in seed_modules()]
     assert labels == ["carriers", "billing", "orders", "analytics", "inventory", "checkouts", "notifications",
-                      "connectors"]
+                      "paymentlinks", "connectors"]
     command = ROOT / "config" / "management" / "commands" / "seed_reference_data.py"
     assert {name.split(".")[0] for name in imported_names(command)} & our_apps() == set()
 
@@ -70,7 +70,8 @@ def test_the_groups_get_the_permissions_every_app_names_for_them():
         return {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=name).permissions.all()}
 
     assert {"orders.accept_order", "orders.set_custom_status", "inventory.change_stockitem", "checkouts.view_checkout",
-            "analytics.view_report"} <= granted("Order managers")
+            "analytics.view_report", "paymentlinks.make_payment_link", "connectors.change_methodrule"} <= granted(
+        "Order managers")
     assert "orders.accept_order" not in granted("Dispatch")
     assert {"orders.ship_order", "inventory.view_stockitem"} <= granted("Dispatch")
     assert granted("Billing") == {"billing.top_up_credits", "billing.change_service_tier", "billing.view_creditaccount",
