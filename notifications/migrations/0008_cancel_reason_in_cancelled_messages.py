@@ -68,5 +68,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        migrations.RunPython(forward, backward, elidable=True),
     ]
