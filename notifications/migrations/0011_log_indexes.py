@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checkouts', '0004_staff_group_permissions'),
-        ('notifications', '0008_cancel_reason_in_cancelled_messages'),
+        ('notifications', '0010_remove_notification_reason'),
         ('orders', '0008_list_and_search_indexes'),
     ]
 
