@@ -41,23 +41,23 @@ def test_the_purchase_experience_page_shows_a_switch_per_milestone_and_channel(s
 def test_saving_the_page_changes_the_switches_and_logs_who_changed_what(staff_client, admin_user):
     data = form_from_settings()
     del data["shipped.sms"]
-    data["ready_for_pickup.email"] = "on"
+    data["finalized.email"] = "on"
     data["preparing.fallback"] = "sms"
     response = staff_client.post(PAGE, data)
     assert response.status_code == 302
 
     shipped = MilestoneSetting.objects.get(milestone="shipped")
     assert (shipped.email, shipped.sms, shipped.push) == (True, False, True)
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is True
+    assert MilestoneSetting.objects.get(milestone="finalized").email is True
     assert MilestoneSetting.objects.get(milestone="preparing").fallback_channel == "sms"
     changes = {(c.setting, c.old_value, c.new_value, c.changed_by) for c in PurchaseExperienceChange.objects.all()}
     assert changes == {
         ("Shipped · SMS", "on", "off", admin_user),
-        ("Ready for pickup · Email", "off", "on", admin_user),
+        ("Finalized · Email", "off", "on", admin_user),
         ("Preparing · fallback channel", "off", "SMS", admin_user),
     }
     page = staff_client.get(PAGE).content.decode()
-    assert "Ready for pickup · Email" in page and "boss" in page  # the recent changes table
+    assert "Finalized · Email" in page and "boss" in page  # the recent changes table
 
     staff_client.post(PAGE, form_from_settings())  # saving again changes nothing
     assert PurchaseExperienceChange.objects.count() == 3
@@ -91,21 +91,21 @@ def test_staff_who_may_only_view_cannot_change_the_switches(client):
 def test_the_page_refuses_a_fallback_channel_the_milestone_cannot_use_and_saves_nothing(staff_client):
     data = form_from_settings()
     data["shipped.fallback"] = "fax"
-    data["ready_for_pickup.email"] = "on"
+    data["finalized.email"] = "on"
     data["new_order.sms"] = "on"  # the staff's email has no SMS switch: never read
     response = staff_client.post(PAGE, data)
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["shipped.fallback"] == ["Select a valid choice. fax is not one of the available choices."]
     assert "Select a valid choice" in response.content.decode()
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is False
+    assert MilestoneSetting.objects.get(milestone="finalized").email is False
     assert not PurchaseExperienceChange.objects.exists()
 
     del data["shipped.fallback"]
     assert staff_client.post(PAGE, data).status_code == 302
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is True
+    assert MilestoneSetting.objects.get(milestone="finalized").email is True
     assert not MilestoneSetting.objects.get(milestone="new_order").sms
-    assert [c.setting for c in PurchaseExperienceChange.objects.all()] == ["Ready for pickup · Email"]
+    assert [c.setting for c in PurchaseExperienceChange.objects.all()] == ["Finalized · Email"]
 
 
 def test_staff_who_may_only_view_see_the_switches_disabled(client):
