@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "checkouts",
     "notifications",
     "webhooks",
+    "paymentlinks",
     "connectors",
     "api",
     "timeline",
@@ -358,6 +359,28 @@ WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
 # http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)
+
+# --- Payment links (paymentlinks app): Mercado Pago Checkout Pro links, confirmed by signed notifications.
+# Without an access token the feature is off: no link is made and the admin says how to turn it on.
+MERCADOPAGO_ACCESS_TOKEN = env("MERCADOPAGO_ACCESS_TOKEN", default="")
+# The application's webhook secret ("Your integrations" > the application > Webhooks): signs each notification.
+MERCADOPAGO_WEBHOOK_SECRET = env("MERCADOPAGO_WEBHOOK_SECRET", default="")
+# The API's base address; tests and staging point it at a local stub.
+MERCADOPAGO_API_BASE = env("MERCADOPAGO_API_BASE", default="https://api.mercadopago.com")
+MERCADOPAGO_TIMEOUT_SECONDS = env.float("MERCADOPAGO_TIMEOUT_SECONDS", default=10)
+# A link (or a payment to read) is retried after each of these delays while Mercado Pago is down
+# (timeouts, connection errors, 429, 5xx), up to MERCADOPAGO_MAX_ATTEMPTS attempts in all.
+MERCADOPAGO_MAX_ATTEMPTS = env.int("MERCADOPAGO_MAX_ATTEMPTS", default=8)
+MERCADOPAGO_RETRY_DELAYS = [
+    int(seconds) for seconds in env.list("MERCADOPAGO_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800, 28800])
+]
+MERCADOPAGO_REQUEUE_AFTER_SECONDS = env.int("MERCADOPAGO_REQUEUE_AFTER_SECONDS", default=300)
+# How long a worker holds a link or a payment it is working on; longer than MERCADOPAGO_TIMEOUT_SECONDS.
+MERCADOPAGO_CLAIM_SECONDS = env.int("MERCADOPAGO_CLAIM_SECONDS", default=120)
+# The received notifications (and the storefronts' payment checks) are purged after this many days.
+MERCADOPAGO_NOTIFICATION_RETENTION_DAYS = env.int("MERCADOPAGO_NOTIFICATION_RETENTION_DAYS", default=90)
+# A payment link can be paid for this many hours after it is made; staff make a new one after that.
+PAYMENT_LINK_EXPIRY_HOURS = env.int("PAYMENT_LINK_EXPIRY_HOURS", default=72)
 
 # --- Connected stores (connectors app): Tiendanube / Nuvemshop and Shopify. The base addresses are
 # settings so tests and staging can point them at a local stub.

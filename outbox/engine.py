@@ -127,7 +127,8 @@ class OutboxKind:
     purge_batch_size = 5000
     purge_keeps_queued = False
 
-    # Periodic schedules, registered after migrate: the sweep every `sweep_every_minutes`, the purge daily.
+    # Periodic schedules, registered after migrate: the sweep every `sweep_every_minutes`, the purge daily
+    # (none: the rows are kept).
     sweep_schedule: Periodic = None
     sweep_every_minutes = 1
     purge_schedule: Periodic = None
@@ -320,10 +321,11 @@ class OutboxKind:
         return deleted
 
     def periodic_schedules(self) -> dict[str, dict]:
-        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_schedule.at`, store time)."""
+        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_schedule.at`, store time);
+        a kind without a `purge_schedule` keeps its rows (records such as payment links)."""
         from django_q.models import Schedule
 
-        return {
+        periodic = {
             self.sweep_schedule.name: {
                 "func": self.sweep_schedule.task,
                 "schedule_type": Schedule.MINUTES,
@@ -331,14 +333,16 @@ class OutboxKind:
                 "repeats": -1,
                 "next_run": timezone.now(),
             },
-            self.purge_schedule.name: {
+        }
+        if self.purge_schedule is not None:
+            periodic[self.purge_schedule.name] = {
                 "func": self.purge_schedule.task,
                 "schedule_type": Schedule.DAILY,
                 "minutes": None,
                 "repeats": -1,
                 "next_run": schedules.next_local(self.purge_schedule.at or time(3, 30)),
-            },
-        }
+            }
+        return periodic
 
     def register_schedules(self, using: str = DEFAULT_DB_ALIAS) -> None:
         """Create or update the kind's periodic schedules (idempotent)."""

@@ -9,8 +9,7 @@ from django.db.models.signals import post_migrate
 from tests.factories import SuperuserFactory
 
 OUR_APPS = {"carriers", "billing", "storefronts", "orders", "inventory", "checkouts", "notifications", "webhooks",
-            "connectors",
-            "api", "timeline", "analytics"}
+            "paymentlinks", "connectors", "api", "timeline", "analytics"}
 
 
 def _seed_functions():

@@ -13,9 +13,11 @@ services.accept(...)`):
 - payments.py: register_payment;
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
 - custom_statuses.py: set_custom_status, clear_custom_status;
+- changes.py: mark_changed (another app changed what the order shows: its payment link);
 - details.py: update_contact (a correction of the customer's contact or delivery details, e.g. from
   the store platform), redact_customer (erasing them on request).
 """
+from .changes import mark_changed
 from .custom_statuses import (
     CustomStatusNotFound,
     clear_custom_status,
@@ -59,6 +61,7 @@ __all__ = [
     "clear_custom_status",
     "finalize",
     "get_custom_status",
+    "mark_changed",
     "mark_ready_for_pickup",
     "next_action",
     "place_order",
