@@ -1,8 +1,10 @@
 """What a fresh store starts with: the purchase experience switches and the message templates.
+(The payment reminder's texts are in reminder_texts.py.)
 
 The templates are seeded into the database by a data migration and are editable in the admin;
 the delivery falls back to these texts when a template row is missing.
 """
+from . import reminder_texts as reminder
 
 # Default channels per milestone (the README's "Defaults" table says why each is on or off).
 # SMS costs credits: on by default only for `shipped`, the event a customer must not miss.
@@ -10,6 +12,7 @@ the delivery falls back to these texts when a template row is missing.
 # the customer is at the counter or already holds the package.
 DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
     "order_placed": {"email": True, "sms": False, "push": False},
+    "payment_reminder": {"email": True, "sms": False, "push": False},
     "payment_approved": {"email": True, "sms": False, "push": True},
     "preparing": {"email": True, "sms": False, "push": True},
     "shipped": {"email": True, "sms": True, "push": True},
@@ -392,6 +395,10 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
     ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled." + _PUSH_REASON,
                           "{{ timeline_link }}"),
 }
+
+EMAILS.update({(reminder.MILESTONE, lang): _email(lang, *texts) for lang, texts in reminder.EMAILS.items()})
+SMS.update({(reminder.MILESTONE, lang): text for lang, text in reminder.SMS.items()})
+PUSH.update({(reminder.MILESTONE, lang): texts for lang, texts in reminder.PUSH.items()})
 
 LANGUAGES = ("es", "pt-br", "en")
 

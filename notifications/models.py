@@ -16,6 +16,7 @@ from outbox.models import QUEUED, OutboxRow
 
 class Milestone(models.TextChoices):
     ORDER_PLACED = "order_placed", _("Order placed")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
     PAYMENT_APPROVED = "payment_approved", _("Payment approved")
     PREPARING = "preparing", _("Preparing")
     SHIPPED = "shipped", _("Shipped")

@@ -26,6 +26,7 @@ CHECKOUT_RECOVERED = _("the checkout was recovered")
 RULE_TURNED_OFF = _("the rule was turned off before the message was due")
 MOVED_ON = _("the order is no longer “%(status)s”: it moved on before the delay passed")
 CANCELLED_MEANWHILE = _("the order was cancelled before the delay passed")
+PAID_MEANWHILE = _("the order was paid (or moved on) before the reminder went out")
 
 # Reasons that mean "this channel cannot reach the customer": the milestone's fallback is used.
 UNREACHABLE = {NO_EMAIL, NO_MOBILE, NO_PUSH}

@@ -19,7 +19,9 @@ from ..models import Channel, Milestone, Notification, NotificationRule
 from ..outbox import NOTIFICATIONS
 from ..rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
 from .channels import _charge_sms, _send_email, _send_push, _send_sms
-from .common import CANCELLED_MEANWHILE, CHECKOUT_RECOVERED, GAVE_UP, MOVED_ON, NO_TEMPLATE, RULE_TURNED_OFF
+from .common import (
+    CANCELLED_MEANWHILE, CHECKOUT_RECOVERED, GAVE_UP, MOVED_ON, NO_TEMPLATE, PAID_MEANWHILE, RULE_TURNED_OFF,
+)
 from .common import Status, _execute_with_values, _text
 from .outcomes import _fail, _finish, _retry_or_fail
 from .recording import enqueue_deliveries
@@ -190,7 +192,8 @@ def _render(notification: Notification, language: str):
 def _no_longer_due(notification: Notification) -> str | None:
     """Why a queued row must not be sent any more (the reason logged), or None to send it.
 
-    A checkout recovered since the row was written; a rule turned off; a delayed rule's order
+    A checkout recovered since the row was written; a payment reminder's order paid, accepted or
+    cancelled meanwhile; a rule turned off; a delayed rule's order
     that has left the status the rule is about (or, for a custom status, was cancelled).
     """
     if notification.checkout_id:
@@ -200,6 +203,10 @@ def _no_longer_due(notification: Notification) -> str | None:
         return None
     rule = notification.rule
     if rule is None:
+        if notification.milestone == Milestone.PAYMENT_REMINDER and (
+            notification.order.is_paid or notification.order.status != OrderStatus.PENDING
+        ):
+            return _text(PAID_MEANWHILE)
         return None
     if not rule.active:
         return _text(RULE_TURNED_OFF)
