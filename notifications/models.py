@@ -144,6 +144,12 @@ class Notification(OutboxRow):
         help_text=_("What the email provider reported after sending."),
     )
     delivery_status_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # A staff resend: a new row, rendered and addressed afresh, beside the row it was resent from
+    # (outside the "once per order, milestone and channel" promises below).
+    resent_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends",
+        verbose_name=_("resent from"),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -153,17 +159,20 @@ class Notification(OutboxRow):
         verbose_name_plural = _("notification log")
         constraints = [
             # Exactly once per (order, milestone, channel), per (order, rule, channel) and per
-            # (checkout, milestone, channel): the outbox writers rely on these.
+            # (checkout, milestone, channel): the outbox writers rely on these. A staff resend is
+            # a row of its own.
             models.UniqueConstraint(
-                fields=["order", "milestone", "channel"], condition=Q(rule__isnull=True, order__isnull=False),
+                fields=["order", "milestone", "channel"],
+                condition=Q(rule__isnull=True, order__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_channel",
             ),
             models.UniqueConstraint(
-                fields=["order", "rule", "channel"], condition=Q(rule__isnull=False),
+                fields=["order", "rule", "channel"], condition=Q(rule__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_rule_and_channel",
             ),
             models.UniqueConstraint(
-                fields=["checkout", "milestone", "channel"], condition=Q(checkout__isnull=False),
+                fields=["checkout", "milestone", "channel"],
+                condition=Q(checkout__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_checkout_and_channel",
             ),
             models.CheckConstraint(
@@ -180,7 +189,7 @@ class Notification(OutboxRow):
             *OutboxRow.Meta.indexes,  # notification_due_idx
             models.Index(fields=["channel", "provider_message_id"], name="notification_provider_id_idx"),
         ]
-        permissions = [("resend_notification", _("Can resend failed notifications"))]
+        permissions = [("resend_notification", _("Can resend notifications"))]
 
     def __str__(self):
         about = self.order_id if self.order_id else f"checkout {self.checkout_id}"

@@ -89,7 +89,8 @@ def _deliver_claimed(notification: Notification) -> str:
     if NOTIFICATIONS.attempts_lost(notification):
         # Earlier attempts never reported back (a worker died while sending).
         return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))
-    no_longer_due = _no_longer_due(notification)
+    # Staff resent it on purpose: only a missing address (checked when it was written) stops it.
+    no_longer_due = None if notification.resent_from_id else _no_longer_due(notification)
     if no_longer_due:
         return _finish(notification, Status.SKIPPED, reason=no_longer_due)
 

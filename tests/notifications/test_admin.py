@@ -139,7 +139,7 @@ def test_the_log_is_read_only_filtered_and_searchable(staff_client, staff):
     assert staff_client.post(f"{LOG}{row.pk}/delete/").status_code == 403
 
 
-def test_the_resend_action_queues_failed_rows_again_and_sends_them(staff_client, staff, commit):
+def test_the_resend_action_resends_failed_and_sent_rows_as_new_rows(staff_client, staff, commit):
     order = place(by=staff)
     failed = Notification.objects.get(order=order, milestone="order_placed")
     Notification.objects.filter(pk=failed.pk).update(status="failed", reason="HTTP 500", attempts=5)
@@ -150,11 +150,13 @@ def test_the_resend_action_queues_failed_rows_again_and_sends_them(staff_client,
         response = staff_client.post(LOG, {"action": "resend", "_selected_action": [failed.pk, sent.pk]})
     assert response.status_code == 302
     failed.refresh_from_db()
-    assert (failed.status, failed.attempts, failed.reason) == ("sent", 1, "")
-    assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+    assert (failed.status, failed.attempts, failed.reason) == ("failed", 5, "HTTP 500")  # the first row stays
+    again = {row.resent_from_id: row for row in Notification.objects.filter(resent_from__isnull=False)}
+    assert set(again) == {failed.pk, sent.pk}
+    assert {row.status for row in again.values()} == {"sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["maria@example.com", "orders@example.com"]
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["1 notification queued again.",
-                        "1 selected notification was not failed and was left alone."]
+    assert messages == ["2 notifications resent: a new row each in the log, sent again."]
 
 
 def test_the_template_editor_rejects_template_errors_and_unknown_fields(staff_client):
