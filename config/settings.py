@@ -235,6 +235,11 @@ if Q_REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = env.float("Q_POLL", default=0.2)
+# With the database broker on the default database, an outbox kind that allows it (the notifications)
+# writes its delivery task in the transaction that writes its rows: one commit, no window between
+# them. With any other broker the task is enqueued after the commit. On any other broker, keep it
+# off: a task enqueued in a transaction that then rolls back would still run (outbox/checks.py warns).
+OUTBOX_ENQUEUE_IN_TRANSACTION = env.bool("OUTBOX_ENQUEUE_IN_TRANSACTION", default=Q_CLUSTER.get("orm") == "default")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

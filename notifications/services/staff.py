@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..defaults import MILESTONE_CHANNELS
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
-from .common import NO_EMAIL, Status, _text
+from ..outbox import NOTIFICATIONS
+from ..reasons import Reason
+from .common import Status, _text
 from .recipients import all_milestone_settings, checkout_address, customer_address
-from .recording import _enqueue_delivery
 
 
 # What staff may resend: a message that has ended (a queued one is still on its way).
@@ -56,16 +57,14 @@ def resend(notification_ids, *, sms_confirmed: bool = False) -> Resent:
             else:
                 rows.append(_resend_row(original))
         result.rows = Notification.objects.insert_new(rows)
-        for row in result.rows:
-            if row.status == Status.QUEUED:
-                _enqueue_delivery(row.pk)
+        NOTIFICATIONS.enqueue_after_commit([row.pk for row in result.rows if row.status == Status.QUEUED])
     return result
 
 
 def _resend_row(original: Notification) -> Notification:
     """The new row (not saved) resending `original` to the address the customer has now."""
     if original.milestone == Milestone.NEW_ORDER:
-        recipient, skip_reason = settings.STORE_EMAIL, None if settings.STORE_EMAIL else _text(NO_EMAIL)
+        recipient, skip_reason = settings.STORE_EMAIL, None if settings.STORE_EMAIL else Reason.NO_EMAIL
     elif original.checkout_id:
         recipient, skip_reason = checkout_address(original.checkout, original.channel)
     else:
@@ -73,7 +72,7 @@ def _resend_row(original: Notification) -> Notification:
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
         channel=original.channel, recipient=recipient, resent_from=original,
-        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         next_attempt_at=None if skip_reason else timezone.now(),
     )
 

@@ -22,7 +22,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0009_ready_for_pickup_on_by_default'),
+        ('notifications', '0011_ready_for_pickup_on_by_default'),
     ]
 
     operations = [

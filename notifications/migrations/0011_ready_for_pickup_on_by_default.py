@@ -37,7 +37,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0008_cancel_reason_in_cancelled_messages"),
+        ("notifications", "0010_remove_notification_reason"),
     ]
 
     operations = [
