@@ -3,7 +3,7 @@ UNPAID_REMINDER_HOURS after it was placed (see orders/services/unpaid.py).
 
 How to pay is what the order's own messages carry: `{{ payment_link }}` (payment link orders)
 and `{{ transfer_details }}` (transfer orders: the store's bank details); the timeline page
-otherwise. Merged into notifications/defaults.py's EMAILS, SMS and PUSH.
+otherwise. Merged into notifications/default_texts.py's EMAILS, SMS and PUSH.
 """
 
 MILESTONE = "payment_reminder"

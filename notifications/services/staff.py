@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..defaults import MILESTONE_CHANNELS
+from ..kinds import kind_of
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
 from ..outbox import NOTIFICATIONS
 from ..reasons import Reason
 from .common import Status, _text
-from .recipients import all_milestone_settings, checkout_address, customer_address
+from .recipients import all_milestone_settings
 
 
 # What staff may resend: a message that has ended (a queued one is still on its way).
@@ -65,10 +66,8 @@ def _resend_row(original: Notification) -> Notification:
     """The new row (not saved) resending `original` to the address the customer has now."""
     if original.milestone == Milestone.NEW_ORDER:
         recipient, skip_reason = settings.STORE_EMAIL, None if settings.STORE_EMAIL else Reason.NO_EMAIL
-    elif original.checkout_id:
-        recipient, skip_reason = checkout_address(original.checkout, original.channel)
     else:
-        recipient, skip_reason = customer_address(original.order, original.channel)
+        recipient, skip_reason = kind_of(original).address(original)
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
         channel=original.channel, recipient=recipient, resent_from=original,
@@ -81,23 +80,13 @@ def sms_resend_cost(notifications) -> int:
     """The SMS credits resending these SMS rows costs: each rendered as it would go now."""
     from billing.sms import count_segments
 
-    from ..rendering import render_for_checkout, render_for_order, render_for_rule
-    from .delivery import _language
-
     total = 0
     for notification in notifications:
         if notification.channel != Channel.SMS:
             continue
-        language = _language(notification)
+        kind = kind_of(notification)
         try:
-            if notification.rule_id:
-                message = render_for_rule(notification.order, rule=notification.rule, language=language)
-            elif notification.checkout_id:
-                message = render_for_checkout(notification.checkout, milestone=notification.milestone,
-                                              channel=notification.channel, language=language)
-            else:
-                message = render_for_order(notification.order, milestone=notification.milestone,
-                                           channel=notification.channel, language=language)
+            message = kind.render(notification, kind.language(notification))
         except Exception:  # a template that cannot render: delivery will say so; count one segment
             total += 1
             continue
