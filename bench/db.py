@@ -1,4 +1,4 @@
-"""The benchmark's own PostgreSQL databases: start the server if needed, create and migrate."""
+"""The benchmark's own PostgreSQL databases: start the server if needed, create, migrate and seed."""
 from __future__ import annotations
 
 import os
@@ -45,15 +45,18 @@ def ensure_server(url: str) -> None:
 
 
 def migrate(url: str) -> None:
+    """Migrate, then seed the reference data (carriers, groups, templates...) as a deployment's set-up does."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "seed_reference_data", "-v0"], cwd=ROOT, env=env, check=True)
 
 
 def fresh_database(url: str) -> None:
     """Recreate the database from a migrated template (kept beside it), so each run starts empty.
 
     The template is migrated on every run (a no-op when nothing is pending); copying it is
-    much faster than migrating an empty database.
+    much faster than migrating an empty database. A template its migrations no longer fit (one
+    migrated by other code, whose migrations were since renamed or squashed) is made again.
     """
     ensure_server(url)
     name = parts(url)[3]
@@ -61,7 +64,14 @@ def fresh_database(url: str) -> None:
     exists = psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
     if not exists:
         psql(url, f"CREATE DATABASE {template}")
-    migrate(with_name(url, template))
+    try:
+        migrate(with_name(url, template))
+    except subprocess.CalledProcessError:
+        if not exists:
+            raise
+        print(f"  {template} no longer fits the migrations: made again", flush=True)
+        psql(url, f"DROP DATABASE IF EXISTS {template} WITH (FORCE)", f"CREATE DATABASE {template}")
+        migrate(with_name(url, template))
     psql(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}")
 
 

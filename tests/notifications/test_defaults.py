@@ -9,7 +9,7 @@ from notifications.models import MilestoneSetting, PurchaseExperienceChange
 
 pytestmark = pytest.mark.django_db
 
-ready_by_default = importlib.import_module("notifications.migrations.0011_ready_for_pickup_on_by_default")
+ready_by_default = importlib.import_module("notifications.migrations.0012_ready_for_pickup_on_by_default")
 
 
 def switches(milestone):

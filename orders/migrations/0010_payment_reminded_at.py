@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_random_payment_proof_names'),
+        ('orders', '0009_entered_status_index'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checkouts', '0004_staff_group_permissions'),
-        ('notifications', '0012_payment_reminder'),
-        ('orders', '0008_payment_reminded_at'),
+        ('notifications', '0013_payment_reminder'),
+        ('orders', '0010_payment_reminded_at'),
     ]
 
     operations = [
