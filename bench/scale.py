@@ -45,7 +45,7 @@ def generate(start: int, end: int, shop_id: int, carrier_id: int, total: int) ->
                 status, payment_status, created_at, updated_at, carrier_id, storefront_id, oversold_skus)
             SELECT 'SC' || g, md5(g::text) || g, 'EXT-' || g, '',
                 ({_sql_array(FIRST)})[1 + (g * 7) % {len(FIRST)}] || ' ' || ({_sql_array(LAST)})[1 + (g * 13) % {len(LAST)}],
-                'cliente' || g || '@example.com', '+54911' || lpad(((g * 7919) % 100000000)::text, 8, '0'), 'es',
+                'cliente' || g || '@example.com', '+54911' || lpad(((g::bigint * 7919) % 100000000)::text, 8, '0'), 'es',
                 CASE WHEN g % 5 = 0 THEN 'pickup' ELSE 'carrier' END,
                 (ARRAY['Córdoba','Rosario','Mendoza','La Plata','Salta'])[1 + g % 5], 'Calle ' || g, '',
                 CASE WHEN g % 5 <> 0 AND g % 7 >= 3 THEN lpad(g::text, 10, '0') ELSE '' END, 0,

@@ -338,6 +338,14 @@ STOCK_LOW_THRESHOLD = env.int("STOCK_LOW_THRESHOLD", default=5)
 CHECKOUT_RECOVERY_DELAY_MINUTES = env.int("CHECKOUT_RECOVERY_DELAY_MINUTES", default=120)
 CHECKOUT_EXPIRY_DAYS = env.int("CHECKOUT_EXPIRY_DAYS", default=30)
 
+# --- Unpaid orders (orders app): a transfer or payment link order still unpaid this many hours
+# after it was placed gets one payment reminder (0: none); this many days after, if set, the
+# system cancels it (empty: never). STORE_TRANSFER_DETAILS: how to pay by transfer (bank,
+# account, alias...), the {{ transfer_details }} of transfer orders' messages; "\n" breaks lines.
+UNPAID_REMINDER_HOURS = env.int("UNPAID_REMINDER_HOURS", default=24)
+UNPAID_CANCEL_DAYS = int(env("UNPAID_CANCEL_DAYS", default="") or 0) or None
+STORE_TRANSFER_DETAILS = env.str("STORE_TRANSFER_DETAILS", default="", multiline=True)
+
 # --- Storefront API and public pages
 # The model of the storefronts' API keys, named so the API toolkit (api/) imports no app of ours.
 API_KEY_MODEL = "storefronts.StorefrontAPIKey"

@@ -51,6 +51,10 @@ def on_payment_received(sender, order, payment, became_paid=False, by=None, noti
         services.record_milestone(order, Milestone.PAYMENT_APPROVED, notify_customer=notify_customer)
 
 
+def on_payment_reminder_due(sender, order, **kwargs):
+    services.record_milestone(order, Milestone.PAYMENT_REMINDER)
+
+
 def on_checkout_abandoned(sender, checkout, **kwargs):
     services.record_checkout_recovery(checkout)
 

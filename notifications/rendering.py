@@ -42,6 +42,7 @@ FIELDS = {
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
     "payment_link": _("Payment link (payment link orders; empty for the others)"),
+    "transfer_details": _("How to pay by bank transfer (transfer orders; empty for the others)"),
     "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
 }
 # Fields that mean something in one milestone's messages only (and in rules, which may be about
@@ -76,6 +77,7 @@ SAMPLE_CONTEXT = {
     "fulfillment": "Envío",
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
     "payment_link": "https://shop.example.com/o/abc/pay/",
+    "transfer_details": "Banco Demo · CBU 0000003100010000000001 · alias TIENDA.DEMO",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
     "cancel_reason": "Nos quedamos sin stock del talle elegido.",
@@ -147,8 +149,14 @@ def message_context(order, *, language: str) -> LazyContext:
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
         "payment_link": lambda: payment_links.customer_url(order),
+        "transfer_details": lambda: transfer_details(order),
         "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
+
+
+def transfer_details(order) -> str:
+    """How to pay a transfer order (the store's bank details, STORE_TRANSFER_DETAILS); "" for others."""
+    return settings.STORE_TRANSFER_DETAILS if order.payment_method == "transfer" else ""
 
 
 def checkout_context(checkout, *, language: str) -> dict[str, str]:

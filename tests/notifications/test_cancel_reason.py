@@ -94,7 +94,7 @@ def test_stored_cancellation_texts_still_as_shipped_take_the_reason_and_edited_o
     migration.forward(apps, None)
     assert MessageTemplate.objects.get(milestone="cancelled", channel="email", language="es").body == now_es
     # The next migration puts the shipped texts in the glossary's words: the chain ends at today's text.
-    importlib.import_module("notifications.migrations.0012_glossary_words_in_shipped_messages").forward(apps, None)
+    importlib.import_module("notifications.migrations.0015_glossary_words_in_shipped_messages").forward(apps, None)
 
     assert (MessageTemplate.objects.get(milestone="cancelled", channel="email", language="es").body
             == default_template("cancelled", "email", "es")["body"])

@@ -8,7 +8,7 @@ from notifications.models import MessageTemplate
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("notifications.migrations.0012_glossary_words_in_shipped_messages")
+migration = importlib.import_module("notifications.migrations.0015_glossary_words_in_shipped_messages")
 EDITED = ("shipped", "sms", "es", "body")
 
 

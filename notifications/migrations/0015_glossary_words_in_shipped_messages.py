@@ -107,6 +107,18 @@ TEXTS = {
         ),
         '{{ store_name }}: tu compra te está esperando. Terminala acá: {{ resume_link }}',
     ),
+    ('payment_reminder', 'email', 'es', 'body'): (
+        (
+            'Hola {{ customer_first_name }}:\n\nTu pedido {{ order_number }} por {{ total }} todavía espera el pago. Lo preparamos apenas se acredite.\n\n{% if payment_link %}Puedes pagarlo aquí:\n{{ payment_link }}\n\n{% endif %}{% if transfer_details %}Para pagarlo por transferencia:\n{{ transfer_details }}\n\nCuando transfieras, responde este correo con el comprobante.\n\n{% endif %}Si ya pagaste, no hace falta que hagas nada más.\n\nPodés seguir tu pedido en todo momento acá:\n{{ timeline_link }}\n\nSaludos,\nEl equipo de {{ store_name }}',
+        ),
+        'Hola {{ customer_first_name }}:\n\nTu pedido {{ order_number }} por {{ total }} todavía espera el pago. Lo preparamos apenas se acredite.\n\n{% if payment_link %}Podés pagarlo acá:\n{{ payment_link }}\n\n{% endif %}{% if transfer_details %}Para pagarlo por transferencia:\n{{ transfer_details }}\n\nCuando transfieras, respondé este email con el comprobante.\n\n{% endif %}Si ya pagaste, no hace falta que hagas nada más.\n\nPodés seguir tu pedido en todo momento acá:\n{{ timeline_link }}\n\nSaludos,\nEl equipo de {{ store_name }}',
+    ),
+    ('payment_reminder', 'sms', 'es', 'body'): (
+        (
+            '{{ store_name }}: tu pedido {{ order_number }} espera el pago de {{ total }}. {% if payment_link %}Págalo en {{ payment_link }}{% else %}Cómo pagar: {{ timeline_link }}{% endif %}',
+        ),
+        '{{ store_name }}: tu pedido {{ order_number }} espera el pago de {{ total }}. {% if payment_link %}Pagalo en {{ payment_link }}{% else %}Cómo pagar: {{ timeline_link }}{% endif %}',
+    ),
 }
 
 
@@ -129,9 +141,9 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0011_log_indexes"),
+        ("notifications", "0014_resent_from"),
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        migrations.RunPython(forward, backward, elidable=True),
     ]
