@@ -1,5 +1,5 @@
 """One small factory per timeline event, so timeline rows are written the same way everywhere."""
-from .models import CustomStatus, Order, OrderEvent, Payment
+from .models import CustomStatus, Order, OrderEvent, Payment, Refund
 
 
 def order_placed_event(*, order: Order, user) -> OrderEvent:
@@ -27,6 +27,19 @@ def payment_registered_event(*, order: Order, user, payment: Payment) -> OrderEv
         actor=user,
         note=payment.reference,
         data={"payment_id": payment.pk, "amount": str(payment.amount), "paid": order.is_paid},
+    )
+
+
+def refund_registered_event(*, order: Order, user, refund: Refund) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.REFUND_REGISTERED,
+        actor=user,
+        note=" · ".join(part for part in (refund.reference, refund.note) if part),
+        data={
+            "refund_id": refund.pk, "amount": str(refund.amount), "reference": refund.reference,
+            "payment_status": order.payment_status,
+        },
     )
 
 

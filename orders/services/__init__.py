@@ -11,6 +11,7 @@ services.accept(...)`):
   next_action) and the refusal every change raises, TransitionNotAllowed;
 - moves.py: accept, start_preparation, ship, mark_ready_for_pickup, finalize, cancel;
 - payments.py: register_payment;
+- refunds.py: register_refund, and what may still be refunded (refundable_amount, refund_refusal);
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
 - custom_statuses.py: set_custom_status, clear_custom_status.
 """
@@ -36,6 +37,7 @@ from .lifecycle import (
 from .moves import accept, cancel, finalize, mark_ready_for_pickup, ship, start_preparation
 from .payments import register_payment
 from .placing import NUMBER_DRAWS, place_order, record_oversold
+from .refunds import refund_refusal, refundable_amount, register_refund
 
 __all__ = [
     "ACCEPT_UNPAID_REASONS",
@@ -59,7 +61,10 @@ __all__ = [
     "next_action",
     "place_order",
     "record_oversold",
+    "refund_refusal",
+    "refundable_amount",
     "register_payment",
+    "register_refund",
     "set_custom_status",
     "ship",
     "start_preparation",
