@@ -18,10 +18,11 @@ from ..display import money
 from ..models import FulfillmentMethod, Order, Status
 from .actions import BulkActions
 from .custom_statuses import CustomStatusViews, custom_status_rows
-from .display import paid_amount
+from .display import paid_amount, refunded_amount
 from .filters import OversoldFilter
-from .inlines import OrderEventInline, OrderLineInline, PaymentInline
+from .inlines import OrderEventInline, OrderLineInline, PaymentInline, RefundInline
 from .moves import MoveViews, order_buttons
+from .refunds import RefundViews
 from .sheet import SheetViews
 
 
@@ -32,9 +33,10 @@ class OrderChangeList(ChangeList):
 
 
 @admin.register(Order)
-class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.ModelAdmin):
+class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetViews, admin.ModelAdmin):
     """Orders are read and moved here, never added or deleted. The bulk actions and the pages under
-    an order's address are methods mixed in from actions.py, moves.py, custom_statuses.py and sheet.py."""
+    an order's address are methods mixed in from actions.py, moves.py, refunds.py, custom_statuses.py
+    and sheet.py."""
 
     list_display = [
         "number", "created_display", "customer_name", "city", "total_display", "payment_method",
@@ -52,7 +54,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
     show_full_result_count = False
     list_per_page = 50
     actions = ["accept_selected", "start_preparation_selected", "set_custom_status_selected"]
-    inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
     # Staff may correct how to reach the customer (name, email, phone, language, city, address,
     # pickup point); everything else comes from the storefront or changes through a move.
     readonly_fields = [
@@ -60,7 +62,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
         "external_id", "customer_page", "fulfillment_method", "carrier", "tracking_code", "carrier_tracking_link",
         "customer_tracking_link", "tracking_clicks", "tracking_first_clicked_at", "tracking_last_clicked_at",
         "payment_method", "lines_total_display", "shipping_cost_display", "total_display", "paid_display",
-        "due_display",
+        "due_display", "refunded_display",
     ]
 
     # --- list --------------------------------------------------------------------------------
@@ -134,6 +136,13 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
         # Orders are records: cancel them instead.
         return False
 
+    def get_inline_instances(self, request, obj=None):
+        # The refunds table only on an order that has some.
+        instances = super().get_inline_instances(request, obj)
+        if obj is None or not obj.has_refunds:
+            instances = [inline for inline in instances if not isinstance(inline, RefundInline)]
+        return instances
+
     def get_fieldsets(self, request, obj=None):
         delivery = ["fulfillment_method", "city"]
         if obj is None or obj.fulfillment_method != FulfillmentMethod.PICKUP:
@@ -155,9 +164,11 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
                 ("carrier", "tracking_code"), "carrier_tracking_link", "customer_tracking_link",
                 ("tracking_clicks", "tracking_first_clicked_at", "tracking_last_clicked_at"),
             ]}))
+        money_in = ("paid_display", "due_display", "refunded_display") if obj and obj.has_refunds else (
+            "paid_display", "due_display"
+        )
         fieldsets.append((_("Payment and totals"), {"fields": [
-            "payment_method", ("lines_total_display", "shipping_cost_display", "total_display"),
-            ("paid_display", "due_display"),
+            "payment_method", ("lines_total_display", "shipping_cost_display", "total_display"), money_in,
         ]}))
         return fieldsets
 
@@ -196,6 +207,10 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
     def due_display(self, order):
         return money(order, max(order.total - paid_amount(order), 0))
 
+    @admin.display(description=_("refunded"))
+    def refunded_display(self, order):
+        return money(order, refunded_amount(order))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})
@@ -220,6 +235,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, admin.Mo
                 name="orders_order_custom_status",
             ),
             path("<path:object_id>/payment/", wrap(self.payment_view), name="orders_order_payment"),
+            path("<path:object_id>/refund/", wrap(self.refund_view), name="orders_order_refund"),
             path("<path:object_id>/sheet/", wrap(self.sheet_view), name="orders_order_sheet"),
             path(
                 "<path:object_id>/payments/<int:payment_id>/proof/",
