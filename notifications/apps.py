@@ -31,6 +31,9 @@ class NotificationsConfig(AppConfig):
         order_signals.custom_status_changed.connect(
             receivers.on_custom_status_changed, dispatch_uid="notifications.on_custom_status_changed"
         )
+        order_signals.refund_registered.connect(
+            receivers.on_refund_registered, dispatch_uid="notifications.on_refund_registered"
+        )
         checkout_signals.checkout_abandoned.connect(
             receivers.on_checkout_abandoned, dispatch_uid="notifications.on_checkout_abandoned"
         )

@@ -14,6 +14,7 @@ DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
     "ready_for_pickup": {"email": False, "sms": False, "push": False},
     "finalized": {"email": False, "sms": False, "push": False},
     "cancelled": {"email": True, "sms": False, "push": False},
+    "refunded": {"email": True, "sms": False, "push": False},
     "checkout_recovery": {"email": True, "sms": False, "push": False},
     "new_order": {"email": True, "sms": False, "push": False},
 }
@@ -214,6 +215,26 @@ EMAILS: dict[tuple[str, str], dict] = {
         "If you have any questions, just reply to this email.",
         follow=False,
     ),
+    # --- refunded (the amount is what was refunded on the order by the time the message goes out)
+    ("refunded", "es"): _email(
+        "es", "Reembolso de tu pedido {{ order_number }}",
+        "Hola {{ customer_first_name }}:\n\n"
+        "Te hicimos un reembolso de {{ refund_amount }} por tu pedido {{ order_number }}. Según tu medio de pago, "
+        "puede tardar unos días en verse en tu cuenta.\n\nSi tienes alguna duda, responde este correo.",
+    ),
+    ("refunded", "pt-br"): _email(
+        "pt-br", "Reembolso do seu pedido {{ order_number }}",
+        "Olá, {{ customer_first_name }}!\n\n"
+        "Fizemos o reembolso de {{ refund_amount }} referente ao seu pedido {{ order_number }}. Dependendo da "
+        "forma de pagamento, pode levar alguns dias para aparecer na sua conta.\n\n"
+        "Em caso de dúvidas, é só responder este e-mail.",
+    ),
+    ("refunded", "en"): _email(
+        "en", "Refund for your order {{ order_number }}",
+        "Hi {{ customer_first_name }},\n\n"
+        "We've refunded {{ refund_amount }} for your order {{ order_number }}. Depending on how you paid, it may "
+        "take a few days to show in your account.\n\nIf you have any questions, just reply to this email.",
+    ),
     # --- checkout recovery (a checkout the customer started and did not finish)
     ("checkout_recovery", "es"): _email(
         "es",
@@ -325,6 +346,12 @@ SMS: dict[tuple[str, str], str] = {
     "Escreva para {{ store_email }}",
     ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled. Questions? Write to "
     "{{ store_email }}",
+    ("refunded", "es"): "{{ store_name }}: te reembolsamos {{ refund_amount }} de tu pedido {{ order_number }}. "
+    "¿Dudas? Escríbenos a {{ store_email }}",
+    ("refunded", "pt-br"): "{{ store_name }}: reembolsamos {{ refund_amount }} do seu pedido {{ order_number }}. "
+    "Dúvidas? Escreva para {{ store_email }}",
+    ("refunded", "en"): "{{ store_name }}: we refunded {{ refund_amount }} for your order {{ order_number }}. "
+    "Questions? Write to {{ store_email }}",
     ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Termínala aquí: {{ resume_link }}",
     ("checkout_recovery", "pt-br"): "{{ store_name }}: sua compra está esperando por você. Finalize aqui: "
     "{{ resume_link }}",
@@ -376,6 +403,12 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
     ("cancelled", "pt-br"): ("Pedido cancelado", "O seu pedido {{ order_number }} foi cancelado.",
                              "{{ timeline_link }}"),
     ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled.", "{{ timeline_link }}"),
+    ("refunded", "es"): ("Reembolso de tu pedido", "Te reembolsamos {{ refund_amount }} del pedido {{ order_number }}.",
+                         "{{ timeline_link }}"),
+    ("refunded", "pt-br"): ("Reembolso do seu pedido", "Reembolsamos {{ refund_amount }} do pedido {{ order_number }}.",
+                            "{{ timeline_link }}"),
+    ("refunded", "en"): ("Refund for your order", "We refunded {{ refund_amount }} for order {{ order_number }}.",
+                         "{{ timeline_link }}"),
 }
 
 LANGUAGES = ("es", "pt-br", "en")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.utils import translation
@@ -38,6 +39,7 @@ FIELDS = {
     "payment_method": _("Payment method"),
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
+    "refund_amount": _("Amount refunded on the order, with currency"),
 }
 
 # A checkout recovery message is about a checkout, not an order: these are all it can use.
@@ -68,6 +70,7 @@ SAMPLE_CONTEXT = {
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
+    "refund_amount": "$ 11.500,00",
 }
 
 
@@ -133,7 +136,12 @@ def message_context(order, *, language: str) -> LazyContext:
         "payment_method": order.get_payment_method_display,
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
+        "refund_amount": lambda: order.format_money(_refunded(order), language),
     }, language=language)
+
+
+def _refunded(order):
+    return order.refunds.aggregate(total=Sum("amount"))["total"] or 0
 
 
 def checkout_context(checkout, *, language: str) -> dict[str, str]:
@@ -284,6 +292,7 @@ REQUIRED_FIELDS = {
     "shipped": ("tracking_code", "tracking_link"),
     "ready_for_pickup": ("pickup_point",),
     "checkout_recovery": ("resume_link",),
+    "refunded": ("refund_amount",),
 }
 
 
