@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in messages and on pages point at the server `make run` starts (RUN_SITE_URL), unless SITE_URL
+# is set in the environment or .env.
+MANAGE = RUN_SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py
 
 .PHONY: run test install install-dev setup static worker web clean bench bench-smoke
 
@@ -23,13 +26,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Migrate, register schedules, load demo data and create the admin user (idempotent).
+## Migrate, register schedules, load demo data, create the admin user and, with DEBUG on, web push keys
+## for the local store when none are set (idempotent).
 setup: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_project
-	$(PY) manage.py seed_demo_stock
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_checkouts
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_project
+	$(MANAGE) generate_vapid_keys --local
+	$(MANAGE) seed_demo_stock
+	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_checkouts
 
 ## Collect the static files into STATIC_ROOT (./staticfiles by default) for WhiteNoise to serve; with
 ## DEBUG=false they get content-hashed names and compressed copies. A production deploy step.
@@ -39,9 +44,9 @@ static: install
 ## Start the web server and the task worker together; Ctrl-C stops both.
 run: setup
 	@echo "Admin: http://$(HOST):$(PORT)/admin/"
-	@$(PY) manage.py qcluster & worker=$$!; \
+	@$(MANAGE) qcluster & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## The whole test suite (uses DATABASE_URL when set; SQLite otherwise).
 test: install-dev

@@ -56,7 +56,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # Absolute base address used in links sent to customers (timeline pages, tracking links).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: the address `make run` serves (it passes RUN_SITE_URL, from its HOST and PORT).
+SITE_URL = (env("SITE_URL", default="") or env("RUN_SITE_URL", default="http://127.0.0.1:8000")).rstrip("/")
 STORE_NAME = env("STORE_NAME", default="Tienda Demo")
 STORE_EMAIL = env("STORE_EMAIL", default="orders@example.com")
 STORE_PHONE = env("STORE_PHONE", default="")  # shown to customers beside STORE_EMAIL, e.g. "+54 11 5555-0000"
@@ -294,8 +295,25 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")
+# Web push keys: from the environment (or .env); unset with DEBUG on, the pair `make run` wrote for the
+# local store (`manage.py generate_vapid_keys --local`, into this git-ignored file).
+LOCAL_VAPID_KEYS_FILE = BASE_DIR / ".vapid-keys.env"
+
+
+def _local_vapid_keys(path: Path) -> dict[str, str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    pairs = (line.partition("=") for line in lines if not line.lstrip().startswith("#"))
+    return {name.strip(): value.strip() for name, sep, value in pairs if sep}
+
+
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+if DEBUG and not (VAPID_PUBLIC_KEY or VAPID_PRIVATE_KEY):
+    _local = _local_vapid_keys(LOCAL_VAPID_KEYS_FILE)
+    VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = _local.get("VAPID_PUBLIC_KEY", ""), _local.get("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{STORE_EMAIL}")
 # Web push endpoints must be https on port 443 of a browser's push service (Google, Mozilla, Apple,
 # Microsoft); true lets any address, port and http through (a push service stub, in tests only).

@@ -10,6 +10,9 @@ MEDIA_ROOT = Path("/tmp") / "orders-test-media"  # noqa: F405
 SMS_BACKEND = "notifications.backends.sms.locmem.SmsBackend"
 PUSH_BACKEND = "notifications.backends.push.locmem.PushBackend"
 SITE_URL = "https://shop.example.com"
+# Push keys only from the environment: not the pair `make run` may have written for the local store.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")  # noqa: F405
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")  # noqa: F405
 NOTIFICATION_CACHE_SECONDS = 0  # tests change templates and switches between deliveries
 API_ORDER_CACHE_SECONDS = 0  # the API's representation cache is turned on by the tests about it
 # Plain static files: the tests render pages without a collected manifest (the production storage,

@@ -192,7 +192,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "es",
         "Tu pedido {{ order_number }} fue cancelado",
         "Hola {{ customer_first_name }}:\n\n"
-        "Te contamos que tu pedido {{ order_number }} fue cancelado. Si ya lo habías pagado, "
+        "Te contamos que tu pedido {{ order_number }} fue cancelado."
+        "{% if cancel_reason %}\n\nMotivo: {{ cancel_reason }}{% endif %}\n\nSi ya lo habías pagado, "
         "nos pondremos en contacto contigo para coordinar el reintegro.\n\n"
         "Si tienes alguna duda, responde este correo.",
         follow=False,
@@ -201,7 +202,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "pt-br",
         "O seu pedido {{ order_number }} foi cancelado",
         "Olá, {{ customer_first_name }}.\n\n"
-        "Informamos que o seu pedido {{ order_number }} foi cancelado. Se você já tinha pago, "
+        "Informamos que o seu pedido {{ order_number }} foi cancelado."
+        "{% if cancel_reason %}\n\nMotivo: {{ cancel_reason }}{% endif %}\n\nSe você já tinha pago, "
         "entraremos em contato para combinar o reembolso.\n\n"
         "Em caso de dúvidas, é só responder este e-mail.",
         follow=False,
@@ -210,7 +212,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "en",
         "Your order {{ order_number }} was cancelled",
         "Hi {{ customer_first_name }},\n\n"
-        "We're writing to let you know that your order {{ order_number }} was cancelled. If you had "
+        "We're writing to let you know that your order {{ order_number }} was cancelled."
+        "{% if cancel_reason %}\n\nReason: {{ cancel_reason }}{% endif %}\n\nIf you had "
         "already paid, we'll get in touch to arrange your refund.\n\n"
         "If you have any questions, just reply to this email.",
         follow=False,
@@ -340,11 +343,15 @@ SMS: dict[tuple[str, str], str] = {
     "Obrigado pela compra!",
     ("finalized", "en"): "{{ store_name }}: your order {{ order_number }} is complete. Thank you for shopping "
     "with us!",
-    ("cancelled", "es"): "{{ store_name }}: tu pedido {{ order_number }} fue cancelado. ¿Dudas? Escríbenos a "
+    # The reason is cut short: staff write it for the email, and every SMS segment costs a credit.
+    ("cancelled", "es"): "{{ store_name }}: tu pedido {{ order_number }} fue cancelado"
+    "{% if cancel_reason %} ({{ cancel_reason|truncatechars:60 }}){% endif %}. ¿Dudas? Escríbenos a "
     "{{ store_email }}",
-    ("cancelled", "pt-br"): "{{ store_name }}: o seu pedido {{ order_number }} foi cancelado. Dúvidas? "
+    ("cancelled", "pt-br"): "{{ store_name }}: o seu pedido {{ order_number }} foi cancelado"
+    "{% if cancel_reason %} ({{ cancel_reason|truncatechars:60 }}){% endif %}. Dúvidas? "
     "Escreva para {{ store_email }}",
-    ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled. Questions? Write to "
+    ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled"
+    "{% if cancel_reason %} ({{ cancel_reason|truncatechars:60 }}){% endif %}. Questions? Write to "
     "{{ store_email }}",
     ("refunded", "es"): "{{ store_name }}: te reembolsamos {{ refund_amount }} de tu pedido {{ order_number }}. "
     "¿Dudas? Escríbenos a {{ store_email }}",
@@ -359,6 +366,7 @@ SMS: dict[tuple[str, str], str] = {
 }
 
 # Web push: a title, one line, and the page the click opens.
+_PUSH_REASON = "{% if cancel_reason %} {{ cancel_reason|truncatechars:100 }}{% endif %}"
 PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
     ("order_placed", "es"): ("¡Recibimos tu pedido!", "Pedido {{ order_number }} por {{ total }}.",
                              "{{ timeline_link }}"),
@@ -399,10 +407,12 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
                              "{{ timeline_link }}"),
     ("finalized", "en"): ("Thank you for your purchase!", "Your order {{ order_number }} is complete.",
                           "{{ timeline_link }}"),
-    ("cancelled", "es"): ("Pedido cancelado", "Tu pedido {{ order_number }} fue cancelado.", "{{ timeline_link }}"),
-    ("cancelled", "pt-br"): ("Pedido cancelado", "O seu pedido {{ order_number }} foi cancelado.",
+    ("cancelled", "es"): ("Pedido cancelado", "Tu pedido {{ order_number }} fue cancelado." + _PUSH_REASON,
+                          "{{ timeline_link }}"),
+    ("cancelled", "pt-br"): ("Pedido cancelado", "O seu pedido {{ order_number }} foi cancelado." + _PUSH_REASON,
                              "{{ timeline_link }}"),
-    ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled.", "{{ timeline_link }}"),
+    ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled." + _PUSH_REASON,
+                          "{{ timeline_link }}"),
     ("refunded", "es"): ("Reembolso de tu pedido", "Te reembolsamos {{ refund_amount }} del pedido {{ order_number }}.",
                          "{{ timeline_link }}"),
     ("refunded", "pt-br"): ("Reembolso do seu pedido", "Reembolsamos {{ refund_amount }} do pedido {{ order_number }}.",

@@ -18,6 +18,8 @@ from django.template.base import VariableNode
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from orders.events import cancel_reason
+
 from . import defaults
 
 # Text bodies (email text, SMS, push) are not HTML: no escaping. The HTML email body is escaped.
@@ -40,7 +42,11 @@ FIELDS = {
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
     "refund_amount": _("Amount refunded on the order, with currency"),
+    "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
 }
+# Fields that mean something in one milestone's messages only (and in rules, which may be about
+# any change: a rule on a change to cancelled can tell why).
+MILESTONE_ONLY_FIELDS = {"cancel_reason": "cancelled", "refund_amount": "refunded"}
 
 # A checkout recovery message is about a checkout, not an order: these are all it can use.
 CHECKOUT_FIELDS = {
@@ -71,12 +77,17 @@ SAMPLE_CONTEXT = {
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
     "refund_amount": "$ 11.500,00",
+    "cancel_reason": "Nos quedamos sin stock del talle elegido.",
 }
 
 
 def fields_for(milestone: str) -> dict:
-    """The fields a template of this milestone can use (rule messages: the order's)."""
-    return CHECKOUT_FIELDS if milestone == "checkout_recovery" else FIELDS
+    """The fields a template of this milestone can use (rule messages, milestone "": every order field)."""
+    if milestone == "checkout_recovery":
+        return CHECKOUT_FIELDS
+    return {
+        name: label for name, label in FIELDS.items() if milestone in ("", MILESTONE_ONLY_FIELDS.get(name, milestone))
+    }
 
 
 class TemplateMissing(Exception):
@@ -137,6 +148,7 @@ def message_context(order, *, language: str) -> LazyContext:
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
         "refund_amount": lambda: order.format_money(_refunded(order), language),
+        "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
 
 

@@ -1,5 +1,6 @@
-"""One small factory per timeline event, so timeline rows are written the same way everywhere."""
-from .models import CustomStatus, Order, OrderEvent, Payment, Refund
+"""One small factory per timeline event, so timeline rows are written the same way everywhere; and
+the readers of what an event recorded that others show (the cancel reason)."""
+from .models import CustomStatus, Order, OrderEvent, Payment, Refund, Status
 
 
 def order_placed_event(*, order: Order, user) -> OrderEvent:
@@ -57,3 +58,14 @@ def custom_status_changed_event(*, order: Order, user, status_type: str, from_st
             "to": to_status.code if to_status else None,
         },
     )
+
+
+def cancel_reason(order: Order) -> str:
+    """Why the order was cancelled, as staff (or the system) wrote it when cancelling; "" if it was not."""
+    if order.status != Status.CANCELLED:
+        return ""
+    note = (
+        order.events.filter(kind=OrderEvent.Kind.STATUS_CHANGED, to_status=Status.CANCELLED)
+        .order_by("-created_at", "-id").values_list("note", flat=True).first()
+    )
+    return note or ""

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import TooManyPushDevices, subscribe_push, unsubscribe_push
+from orders.events import cancel_reason
 from orders.models import Order, OrderEvent, Status
 
 from .progress import build_progress, payment_message
@@ -34,6 +35,11 @@ from .ratelimit import rate_limited
 # Tokens are base64url; 22 characters are 128 bits, new ones have 43 (256 bits).
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 MAX_JSON_BODY = 4096
+# The reader's choice of language for one order's page (?lang=), kept for that page only.
+LANGUAGE_COOKIE = "timeline_lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+# Each language named in itself: whoever reads it is looking for their own.
+LANGUAGE_NAMES = {"es": "Español", "pt-br": "Português", "en": "English"}
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "timeline" / "sw.js"
 
 
@@ -91,6 +97,29 @@ def _language_for(order: Order) -> str:
         return translation.get_language()
 
 
+def _offered_language(value) -> str:
+    """One of the project's languages, exactly as the page's links spell it (`pt-br`, any case), or ""."""
+    code = str(value or "").strip().lower()
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def _reader_language(request, order: Order) -> tuple[str, str]:
+    """(the page's language, the one to remember in the page's cookie or ""): the one the reader
+    just chose with a link, else the one they chose before on this page, else the order's."""
+    chosen = _offered_language(request.GET.get("lang"))
+    if chosen:
+        return chosen, chosen
+    return _offered_language(request.COOKIES.get(LANGUAGE_COOKIE)) or _language_for(order), ""
+
+
+def _language_links(request, current: str) -> list[dict]:
+    return [
+        {"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": f"{request.path}?lang={code}",
+         "current": code == current}
+        for code, _name in settings.LANGUAGES
+    ]
+
+
 @require_safe
 @rate_limited("page")
 def order_timeline(request, token):
@@ -117,14 +146,16 @@ def order_timeline(request, token):
         order.status in (Status.SHIPPED, Status.FINALIZED) and order.carrier_id is not None and bool(order.tracking_code)
     )
     sw_url = reverse("timeline:service-worker")
+    language, remember = _reader_language(request, order)
 
-    with translation.override(_language_for(order)):
-        language = translation.get_language()
+    with translation.override(language):
         refunded = sum((refund.amount for refund in refunds), Decimal("0"))
         context = {
             "store_name": settings.STORE_NAME,
             "store_logo_url": settings.STORE_LOGO_URL,
             "order": order,
+            "languages": _language_links(request, language),
+            "cancel_reason": cancel_reason(order),
             "first_name": order.customer_first_name,
             "progress": build_progress(order, events),
             "payment": payment_message(order, refunded=order.format_money(refunded, language)),
@@ -146,6 +177,12 @@ def order_timeline(request, token):
             "unsubscribe_url": reverse("timeline:push-unsubscribe", args=[order.public_token]),
         }
         response = render(request, "timeline/order.html", context)
+        if remember:
+            # For this page only (its path holds the order's token). A preference, not a credential.
+            response.set_cookie(
+                LANGUAGE_COOKIE, remember, max_age=LANGUAGE_COOKIE_MAX_AGE, path=request.path,
+                secure=request.is_secure(), httponly=True, samesite="Lax",
+            )
         return _private(response)
 
 
@@ -188,13 +225,13 @@ def _service_worker_source() -> bytes:
 # --- web push opt-in ------------------------------------------------------------------------
 #
 # CSRF: these two endpoints are csrf_exempt on purpose. CSRF protection guards requests that
-# ride on ambient credentials (a session cookie); here there are none: the page sets no cookie
-# and the only credential is the token in the address, a capability that a forging site does
-# not have (and whoever has it can call the endpoint directly anyway). What is left to stop is
-# a cross-site page making a visitor's browser post: we accept only `Content-Type:
-# application/json`, which a cross-site form cannot send and a cross-site fetch can send only
-# after a CORS preflight that we never answer. Putting a CSRF token in the page instead would
-# set a cookie on every visitor of a public page for no gain.
+# ride on ambient credentials (a session cookie); here there are none: the page's only cookie is
+# the reader's choice of language, and the only credential is the token in the address, a
+# capability that a forging site does not have (and whoever has it can call the endpoint
+# directly anyway). What is left to stop is a cross-site page making a visitor's browser post:
+# we accept only `Content-Type: application/json`, which a cross-site form cannot send and a
+# cross-site fetch can send only after a CORS preflight that we never answer. Putting a CSRF
+# token in the page instead would set a cookie on every visitor of a public page for no gain.
 
 
 def _json_body(request):

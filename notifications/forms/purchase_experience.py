@@ -5,6 +5,7 @@ every change with its author."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings as django_settings
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
@@ -24,6 +25,12 @@ def fallback_name(milestone: str) -> str:
 
 def platform_email_name(storefront, milestone: str) -> str:
     return f"storefront.{storefront.pk}.{milestone}"
+
+
+def web_push_can_work() -> bool:
+    """Whether browsers can subscribe: the store has its web push (VAPID) key pair. With DEBUG on
+    (a developer's store) push switches stay free to try."""
+    return django_settings.DEBUG or bool(django_settings.VAPID_PUBLIC_KEY and django_settings.VAPID_PRIVATE_KEY)
 
 
 class PurchaseExperienceForm(forms.Form):
@@ -58,6 +65,27 @@ class PurchaseExperienceForm(forms.Form):
                 )
         for field in self.fields.values():
             field.disabled = disabled
+
+    def clean(self):
+        cleaned = super().clean()
+        if not web_push_can_work():
+            turned_on = [
+                setting.milestone for setting in self.settings
+                if switch_name(setting.milestone, Channel.PUSH) in self.changed_data
+                and cleaned.get(switch_name(setting.milestone, Channel.PUSH))
+            ]
+            for milestone in turned_on:
+                self.add_error(switch_name(milestone, Channel.PUSH), _("No web push keys."))
+            if turned_on:
+                raise forms.ValidationError(
+                    _(
+                        "Web push cannot be turned on (%(milestones)s): the store has no web push keys, so no "
+                        "customer can subscribe. Set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY "
+                        "(`manage.py generate_vapid_keys` makes a pair) and restart."
+                    ) % {"milestones": ", ".join(str(Milestone(m).label) for m in turned_on)},
+                    code="no_push_keys",
+                )
+        return cleaned
 
     def switches(self) -> dict[str, dict[str, bool]]:
         return {

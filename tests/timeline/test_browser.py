@@ -190,3 +190,49 @@ def test_notify_me_stores_the_subscription_and_stop_removes_it(browser, live_ser
     page.get_by_role("button", name="Notify me on this device").wait_for(state="visible")
     assert not PushSubscription.objects.filter(order=order).exists()
     context.close()
+
+
+def test_a_reader_switches_the_language_and_the_page_remembers_it_for_that_order(browser, live_server):
+    """A Portuguese-speaking customer reads an order the store wrote down in Spanish: one tap on
+    "Português", and the page stays in Portuguese on the next visit; another order's page, and a
+    new reader of this one, still get the order's language. A cancelled order says why."""
+    order = order_at(Status.CANCELLED, cancelled_from=Status.ACCEPTED, language="es", customer_name="João Silva")
+    other = order_at(Status.PENDING, language="es")
+    context = browser.new_context(**PHONE, locale="pt-BR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    address = live_server.url + reverse("timeline:order", args=[order.public_token])
+
+    page.goto(address)
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator(".notice--cancelled").get_by_text("Motivo: Sin stock del talle pedido").is_visible()
+    languages = page.get_by_role("navigation", name="Idioma")
+    assert languages.get_by_role("link").all_inner_texts() == ["Español", "Português", "English"]
+    assert languages.locator('[aria-current="true"]').inner_text() == "Español"
+    # The links fit the phone's header: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    languages.get_by_role("link", name="Português").click()
+    page.wait_for_url(address + "?lang=pt-br")
+    assert page.locator("html").get_attribute("lang") == "pt-br"
+    assert page.locator("h1").inner_text() == f"Pedido {order.number}"
+    assert page.get_by_text("Este pedido foi cancelado").is_visible()
+    assert page.locator(".notice--cancelled").get_by_text("Motivo: Sin stock del talle pedido").is_visible()
+    assert page.get_by_role("navigation", name="Idioma").locator('[aria-current="true"]').inner_text() == "Português"
+
+    page.goto(address)  # a later visit, from the link in a message
+    assert page.locator("html").get_attribute("lang") == "pt-br"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(address + "?lang=en")
+    page.goto(address)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_text("Reason: Sin stock del talle pedido").is_visible()
+
+    page.goto(live_server.url + reverse("timeline:order", args=[other.public_token]))
+    assert page.locator("html").get_attribute("lang") == "es"  # the choice was for that page
+
+    newcomer = browser.new_context(**PHONE, locale="en-US").new_page()
+    newcomer.goto(address)
+    assert newcomer.locator("html").get_attribute("lang") == "es"  # a new reader: the order's language
+    newcomer.context.close()
+    context.close()

@@ -109,8 +109,8 @@ def test_cancelled_order_says_so_with_the_date_and_shows_no_steps_to_come(client
     assert [s["state"] for s in steps] == ["done"] * len(reached) + ["current"]
     assert steps[-1]["label"] == "Cancelled"
     assert "Track my package" not in html
-    # The staff's reason is internal.
-    assert "Sin stock" not in html
+    # The reason given when cancelling is for the customer too (the cancel form says so).
+    assert "Reason: Sin stock del talle pedido" in html
 
 
 def test_shipped_order_shows_the_carrier_a_copyable_tracking_code_and_our_tracking_link(client):

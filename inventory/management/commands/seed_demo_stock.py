@@ -4,11 +4,12 @@ from inventory import services
 from inventory.models import StockItem, StockMovement
 
 # The demo store's products (the SKUs the demo orders use): (sku, name, on hand, low-stock threshold).
+# Enough for every demo order (none is oversold); the sneakers end at their low-stock level.
 PRODUCTS = [
     ("REM-001", "Remera de algodón", 40, 5),
     ("JEAN-32", "Jean recto azul", 12, 3),
-    ("ZAP-40", "Zapatillas urbanas", 4, 3),
-    ("GOR-01", "Gorra bordada", 2, 2),
+    ("ZAP-40", "Zapatillas urbanas", 8, 3),
+    ("GOR-01", "Gorra bordada", 6, 2),
 ]
 
 

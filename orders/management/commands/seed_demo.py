@@ -1,7 +1,10 @@
+import logging
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_q.conf import Conf
 
 from carriers.models import Carrier
 from orders import services
@@ -9,11 +12,12 @@ from orders.models import Order
 from storefronts.models import Storefront
 from storefronts.services import create_storefront
 
+# (name, email, mobile, language, city, street address in that city)
 CUSTOMERS = [
-    ("María Pérez", "maria.perez@example.com", "+5491155551234", "es", "Buenos Aires"),
-    ("João Silva", "joao.silva@example.com", "+5511987654321", "pt-br", "São Paulo"),
-    ("Emily Clark", "emily.clark@example.com", "+5493515550101", "en", "Córdoba"),
-    ("Lucía Fernández", "lucia.f@example.com", "+5493415552233", "es", "Rosario"),
+    ("María Pérez", "maria.perez@example.com", "+5491155551234", "es", "Buenos Aires", "Av. Corrientes 1234, 5° B"),
+    ("João Silva", "joao.silva@example.com", "+5511987654321", "pt-br", "São Paulo", "Av. Paulista 1578, apto. 42"),
+    ("Emily Clark", "emily.clark@example.com", "+5493515550101", "en", "Córdoba", "Bv. San Juan 850"),
+    ("Lucía Fernández", "lucia.f@example.com", "+5493415552233", "es", "Rosario", "Bv. Oroño 1250, 3° A"),
 ]
 PICKUP_POINT = "Local Palermo: Honduras 4800, CABA. Lunes a viernes de 10 a 19 h, sábados de 10 a 14 h"
 
@@ -47,6 +51,23 @@ PRODUCTS = [
 ]
 
 
+@contextmanager
+def tasks_run_in_turn():
+    """The tasks the demo's moves enqueue (the customers' messages) run here, once the demo is committed,
+    one after the other in the order the moves were made. Left to the worker's processes, a later
+    message of an order could go out before an earlier one ("we are preparing" before "payment
+    approved"): the demo makes in a second what a store does over days."""
+    sync, queue_log = Conf.SYNC, logging.getLogger("django-q")
+    level = queue_log.level
+    Conf.SYNC = True
+    queue_log.setLevel(logging.WARNING)  # not four lines of "processing" around each message
+    try:
+        yield
+    finally:
+        Conf.SYNC = sync
+        queue_log.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Load a dozen demo orders covering every payment and fulfillment method (once)."
 
@@ -55,7 +76,7 @@ class Command(BaseCommand):
         if storefront and storefront.orders.exists():
             self.stdout.write("Demo data already loaded.")
             return
-        with transaction.atomic():
+        with tasks_run_in_turn(), transaction.atomic():
             storefront = storefront or create_storefront(name="Demo store", platform="tiendanube")
             carriers = list(Carrier.objects.filter(code__in=["correo-argentino", "andreani"]).order_by("code"))
             for index, (payment_method, fulfillment, moves, paid) in enumerate(SCENARIOS, start=1):
@@ -63,7 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(SCENARIOS)} demo orders."))
 
     def _create(self, index, storefront, carriers, payment_method, fulfillment, moves, paid):
-        name, email, phone, language, city = CUSTOMERS[index % len(CUSTOMERS)]
+        name, email, phone, language, city, street = CUSTOMERS[index % len(CUSTOMERS)]
         sku, product, price = PRODUCTS[index % len(PRODUCTS)]
         by = storefront.user
         order = services.place_order(
@@ -71,7 +92,7 @@ class Command(BaseCommand):
             customer_name=name, customer_email=email, customer_phone=phone, language=language,
             payment_method=payment_method, fulfillment_method=fulfillment, currency="ARS",
             city=city,
-            address="Av. Corrientes 1234, 5° B" if fulfillment == "carrier" else "",
+            address=street if fulfillment == "carrier" else "",
             pickup_point=PICKUP_POINT if fulfillment == "pickup" else "",
             shipping_cost=Decimal("2500.00") if fulfillment == "carrier" else Decimal("0"),
             lines=[{"sku": sku, "name": product, "quantity": 1 + index % 3, "unit_price": price}],
