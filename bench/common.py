@@ -91,4 +91,5 @@ def empty_queue() -> int:
     Delivery.objects.filter(status="queued").update(
         status="failed", error="left queued by an earlier benchmark", next_attempt_at=None, locked_until=None)
     return Notification.objects.filter(status="queued").update(
-        status="skipped", reason="left queued by an earlier benchmark", next_attempt_at=None, locked_until=None)
+        status="skipped", reason_code="other", reason_detail="left queued by an earlier benchmark",
+        next_attempt_at=None, locked_until=None)

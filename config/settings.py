@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "checkouts",
     "notifications",
     "webhooks",
+    "paymentlinks",
+    "connectors",
     "api",
     "timeline",
 ]
@@ -234,6 +236,11 @@ if Q_REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = env.float("Q_POLL", default=0.2)
+# With the database broker on the default database, an outbox kind that allows it (the notifications)
+# writes its delivery task in the transaction that writes its rows: one commit, no window between
+# them. With any other broker the task is enqueued after the commit. On any other broker, keep it
+# off: a task enqueued in a transaction that then rolls back would still run (outbox/checks.py warns).
+OUTBOX_ENQUEUE_IN_TRANSACTION = env.bool("OUTBOX_ENQUEUE_IN_TRANSACTION", default=Q_CLUSTER.get("orm") == "default")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -358,3 +365,60 @@ WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
 # http://, any port and private or loopback addresses (a receiver on this machine): for development only.
 WEBHOOK_ALLOW_LOCAL_URLS = env.bool("WEBHOOK_ALLOW_LOCAL_URLS", default=DEBUG)
+
+# --- Payment links (paymentlinks app): Mercado Pago Checkout Pro links, confirmed by signed notifications.
+# Without an access token the feature is off: no link is made and the admin says how to turn it on.
+MERCADOPAGO_ACCESS_TOKEN = env("MERCADOPAGO_ACCESS_TOKEN", default="")
+# The application's webhook secret ("Your integrations" > the application > Webhooks): signs each notification.
+MERCADOPAGO_WEBHOOK_SECRET = env("MERCADOPAGO_WEBHOOK_SECRET", default="")
+# The API's base address; tests and staging point it at a local stub.
+MERCADOPAGO_API_BASE = env("MERCADOPAGO_API_BASE", default="https://api.mercadopago.com")
+MERCADOPAGO_TIMEOUT_SECONDS = env.float("MERCADOPAGO_TIMEOUT_SECONDS", default=10)
+# A link (or a payment to read) is retried after each of these delays while Mercado Pago is down
+# (timeouts, connection errors, 429, 5xx), up to MERCADOPAGO_MAX_ATTEMPTS attempts in all.
+MERCADOPAGO_MAX_ATTEMPTS = env.int("MERCADOPAGO_MAX_ATTEMPTS", default=8)
+MERCADOPAGO_RETRY_DELAYS = [
+    int(seconds) for seconds in env.list("MERCADOPAGO_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800, 28800])
+]
+MERCADOPAGO_REQUEUE_AFTER_SECONDS = env.int("MERCADOPAGO_REQUEUE_AFTER_SECONDS", default=300)
+# How long a worker holds a link or a payment it is working on; longer than MERCADOPAGO_TIMEOUT_SECONDS.
+MERCADOPAGO_CLAIM_SECONDS = env.int("MERCADOPAGO_CLAIM_SECONDS", default=120)
+# The received notifications (and the storefronts' payment checks) are purged after this many days.
+MERCADOPAGO_NOTIFICATION_RETENTION_DAYS = env.int("MERCADOPAGO_NOTIFICATION_RETENTION_DAYS", default=90)
+# A payment link can be paid for this many hours after it is made; staff make a new one after that.
+PAYMENT_LINK_EXPIRY_HOURS = env.int("PAYMENT_LINK_EXPIRY_HOURS", default=72)
+
+# --- Connected stores (connectors app): Tiendanube / Nuvemshop and Shopify. The base addresses are
+# settings so tests and staging can point them at a local stub.
+TIENDANUBE_API_BASE = env("TIENDANUBE_API_BASE", default="https://api.tiendanube.com/2025-03")
+TIENDANUBE_AUTHORIZE_URL = env(
+    "TIENDANUBE_AUTHORIZE_URL", default="https://www.tiendanube.com/apps/{client_id}/authorize"
+)
+TIENDANUBE_TOKEN_URL = env("TIENDANUBE_TOKEN_URL", default="https://www.tiendanube.com/apps/authorize/token")
+# The store's Tiendanube app (its partner portal): the OAuth install, and the key its webhooks are signed with.
+TIENDANUBE_CLIENT_ID = env("TIENDANUBE_CLIENT_ID", default="")
+TIENDANUBE_CLIENT_SECRET = env("TIENDANUBE_CLIENT_SECRET", default="")
+SHOPIFY_GRAPHQL_URL = env("SHOPIFY_GRAPHQL_URL", default="https://{shop}/admin/api/2026-10/graphql.json")
+# Where a Shopify Dev Dashboard app gets its access tokens (the client credentials grant).
+SHOPIFY_TOKEN_URL = env("SHOPIFY_TOKEN_URL", default="https://{shop}/admin/oauth/access_token")
+PLATFORM_TIMEOUT_SECONDS = env.float("PLATFORM_TIMEOUT_SECONDS", default=10)
+# Received platform webhooks, worked on by the worker (an outbox kind).
+PLATFORM_EVENT_CLAIM_SECONDS = env.int("PLATFORM_EVENT_CLAIM_SECONDS", default=120)
+PLATFORM_EVENT_MAX_ATTEMPTS = env.int("PLATFORM_EVENT_MAX_ATTEMPTS", default=8)
+PLATFORM_EVENT_RETRY_DELAYS = [
+    int(seconds) for seconds in env.list("PLATFORM_EVENT_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800])
+]
+PLATFORM_EVENT_REQUEUE_AFTER_SECONDS = env.int("PLATFORM_EVENT_REQUEUE_AFTER_SECONDS", default=300)
+PLATFORM_EVENT_RETENTION_DAYS = env.int("PLATFORM_EVENT_RETENTION_DAYS", default=30)
+# Tracking written back to the platform when staff ship (an outbox kind).
+PLATFORM_WRITEBACK_CLAIM_SECONDS = env.int("PLATFORM_WRITEBACK_CLAIM_SECONDS", default=120)
+PLATFORM_WRITEBACK_MAX_ATTEMPTS = env.int("PLATFORM_WRITEBACK_MAX_ATTEMPTS", default=8)
+PLATFORM_WRITEBACK_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env.list("PLATFORM_WRITEBACK_RETRY_DELAYS", default=[60, 300, 1800, 7200, 18000, 28800, 28800])
+]
+PLATFORM_WRITEBACK_REQUEUE_AFTER_SECONDS = env.int("PLATFORM_WRITEBACK_REQUEUE_AFTER_SECONDS", default=300)
+PLATFORM_WRITEBACK_RETENTION_DAYS = env.int("PLATFORM_WRITEBACK_RETENTION_DAYS", default=30)
+# Fernet keys (comma-separated, the first encrypts) for the platform tokens and secrets stored in the
+# database; empty: a key derived from SECRET_KEY (then changing SECRET_KEY loses them).
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")

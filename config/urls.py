@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("inventory.api_urls")),
     path("", include("checkouts.api_urls")),
     path("", include("webhooks.api_urls")),
+    path("", include("paymentlinks.api_urls")),
     path("", include("api.urls")),
 ]
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("notifications/", include("notifications.urls")),
+    # Mercado Pago's signed payment notifications: /hooks/mercadopago/.
+    path("hooks/", include("paymentlinks.urls")),
+    # The store platforms' webhooks (/hooks/tiendanube/, /hooks/shopify/) and Tiendanube's OAuth install.
+    path("", include("connectors.urls")),
     path("", include("timeline.urls")),
 ]
 

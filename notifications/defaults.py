@@ -53,6 +53,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Hola {{ customer_first_name }}:\n\n"
         "¡Gracias por comprar en {{ store_name }}! Recibimos tu pedido {{ order_number }} "
         "por un total de {{ total }}.\n\n"
+        "{% if payment_link %}Puedes pagarlo aquí:\n{{ payment_link }}\n\n{% endif %}"
         "Te vamos a avisar por este medio cada vez que avance.",
     ),
     ("order_placed", "pt-br"): _email(
@@ -61,6 +62,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Olá, {{ customer_first_name }}!\n\n"
         "Obrigado por comprar na {{ store_name }}! Recebemos o seu pedido {{ order_number }} "
         "no valor total de {{ total }}.\n\n"
+        "{% if payment_link %}Você pode pagá-lo aqui:\n{{ payment_link }}\n\n{% endif %}"
         "Vamos avisar você por aqui a cada nova etapa.",
     ),
     ("order_placed", "en"): _email(
@@ -69,6 +71,7 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Hi {{ customer_first_name }},\n\n"
         "Thank you for shopping at {{ store_name }}! We received your order {{ order_number }} "
         "for a total of {{ total }}.\n\n"
+        "{% if payment_link %}You can pay for it here:\n{{ payment_link }}\n\n{% endif %}"
         "We'll email you each time it moves forward.",
     ),
     # --- payment approved
@@ -308,11 +311,11 @@ EMAILS: dict[tuple[str, str], dict] = {
 # SMS: short, plain. Seeded with "GSM-7 friendly" on, so accents never triple the cost.
 SMS: dict[tuple[str, str], str] = {
     ("order_placed", "es"): "{{ store_name }}: recibimos tu pedido {{ order_number }} por {{ total }}. "
-    "Síguelo en {{ timeline_link }}",
+    "{% if payment_link %}Págalo en {{ payment_link }} {% endif %}Síguelo en {{ timeline_link }}",
     ("order_placed", "pt-br"): "{{ store_name }}: recebemos o seu pedido {{ order_number }} de {{ total }}. "
-    "Acompanhe em {{ timeline_link }}",
+    "{% if payment_link %}Pague em {{ payment_link }} {% endif %}Acompanhe em {{ timeline_link }}",
     ("order_placed", "en"): "{{ store_name }}: we received your order {{ order_number }} ({{ total }}). "
-    "Follow it at {{ timeline_link }}",
+    "{% if payment_link %}Pay at {{ payment_link }} {% endif %}Follow it at {{ timeline_link }}",
     ("payment_approved", "es"): "{{ store_name }}: pago aprobado para tu pedido {{ order_number }}. "
     "Síguelo en {{ timeline_link }}",
     ("payment_approved", "pt-br"): "{{ store_name }}: pagamento aprovado do pedido {{ order_number }}. "

@@ -13,6 +13,8 @@ from orders.models import CustomStatusType, FulfillmentMethod, Language, Payment
 from orders.models import Status as OrderStatus
 from outbox.models import QUEUED, OutboxRow
 
+from .reasons import Reason, sentence
+
 
 class Milestone(models.TextChoices):
     ORDER_PLACED = "order_placed", _("Order placed")
@@ -128,7 +130,9 @@ class Notification(OutboxRow):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    reason = models.TextField(_("reason"), blank=True)
+    # Why it was skipped, failed or waits for a retry (notifications/reasons.py); `reason` tells it.
+    reason_code = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    reason_detail = models.TextField(_("reason detail"), blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -186,6 +190,11 @@ class Notification(OutboxRow):
         about = self.order_id if self.order_id else f"checkout {self.checkout_id}"
         what = f"rule {self.rule_id}" if self.rule_id else self.milestone
         return f"{about} {what} {self.channel} {self.status}"
+
+    @property
+    def reason(self) -> str:
+        """Why it was skipped, failed or waits, in the active language (the reader's)."""
+        return sentence(self.reason_code, self.reason_detail, attempts=self.attempts)
 
     @property
     def what_label(self) -> str:

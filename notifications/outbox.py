@@ -22,7 +22,8 @@ class NotificationOutbox(OutboxKind):
     batch_size = 50
     keep_task_results = False
     enqueue_in_transaction = True
-    message_field = "reason"
+    code_field = "reason_code"  # notifications/reasons.py
+    message_field = "reason_detail"
     carried_fields = ("language", "subject", "body")
 
     claim_seconds_setting = "NOTIFICATION_CLAIM_SECONDS"

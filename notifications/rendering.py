@@ -18,6 +18,7 @@ from django.template.base import VariableNode
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from orders import payment_links
 from orders.events import cancel_reason
 
 from . import defaults
@@ -42,6 +43,7 @@ FIELDS = {
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
     "refund_amount": _("Amount refunded on the order, with currency"),
+    "payment_link": _("Payment link (payment link orders; empty for the others)"),
     "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
 }
 # Fields that mean something in one milestone's messages only (and in rules, which may be about
@@ -74,6 +76,7 @@ SAMPLE_CONTEXT = {
     "payment_method": "Transferencia bancaria",
     "fulfillment": "Envío",
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
+    "payment_link": "https://shop.example.com/o/abc/pay/",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
     "refund_amount": "$ 11.500,00",
@@ -148,6 +151,7 @@ def message_context(order, *, language: str) -> LazyContext:
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
         "refund_amount": lambda: order.format_money(_refunded(order), language),
+        "payment_link": lambda: payment_links.customer_url(order),
         "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
 

@@ -23,7 +23,7 @@ from carriers.models import Carrier
 
 from . import api_cache
 from . import api_serializers as s
-from . import representation
+from . import payment_links, representation
 from . import services as order_services
 from .api_services import create_order
 from .models import CUSTOM_STATUS_TYPE_ORDER, CustomStatus, Order, OrderEvent
@@ -119,6 +119,7 @@ class OrderListCreateView(IdempotentPostMixin, OrderView):
             .prefetch_related("lines")
             .with_custom_statuses()
         )
+        orders = payment_links.prefetch(orders)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(representation.OrderOutput(page, many=True).data)

@@ -60,6 +60,11 @@ def custom_status_changed_event(*, order: Order, user, status_type: str, from_st
     )
 
 
+def note_event(*, order: Order, user, note: str, data=None) -> OrderEvent:
+    """A note on the timeline: a correction of how to reach the customer, a redaction."""
+    return OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, actor=user, note=note, data=data or {})
+
+
 def cancel_reason(order: Order) -> str:
     """Why the order was cancelled, as staff (or the system) wrote it when cancelling; "" if it was not."""
     if order.status != Status.CANCELLED:

@@ -1,7 +1,7 @@
 """The customer's public addresses for an order, provided by the app that serves them.
 
 `orders` sits below the public timeline and must not name its URLs. The timeline app provides the
-two paths when it is ready (`timeline.apps`); an order asks for them through `Order.get_timeline_url`
+paths when it is ready (`timeline.apps`); an order asks for them through `Order.get_timeline_url`
 and `Order.get_tracking_redirect_url`. Without a provider, an order has no public address and the
 messages leave the link out.
 """
@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 ORDER_PAGE = "order-page"
 TRACKING_REDIRECT = "tracking-redirect"
+# Leads the customer to the order's current payment link (orders/payment_links.py).
+PAYMENT_PAGE = "payment-page"
 
 _providers: dict[str, Callable[[str], str]] = {}
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from api.serializers import MoneyField
 
+from . import payment_links
 from .models import (
     CUSTOM_STATUS_TYPE_ORDER,
     CustomStatusType,
@@ -74,6 +75,22 @@ class RefundOutput(serializers.Serializer):
     reference = serializers.CharField()
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class PaymentLinkOutput(serializers.Serializer):
+    url = serializers.CharField(
+        allow_null=True, help_text=_("The payment provider's checkout page; null until the link is made."),
+    )
+    status = serializers.ChoiceField(
+        source="state", choices=["creating", "active", "expired", "failed"],
+        help_text=_("creating (being made), active (can be paid), expired or failed (staff make a new one)."),
+    )
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, link):
+        data = super().to_representation(link)
+        data["url"] = data["url"] or None
+        return data
 
 
 # The custom status types, in the order the output lists them.
@@ -169,8 +186,16 @@ class OrderOutput(serializers.Serializer):
         help_text=_("SKUs this order took below zero stock when it was placed (empty when the stock covered it)."),
     )
     timeline_url = serializers.URLField(source="get_timeline_url", help_text=_("The customer's public timeline page."))
+    payment_link = serializers.SerializerMethodField(
+        help_text=_("The order's current payment link (payment link orders, when the store makes them), or null."),
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(PaymentLinkOutput(allow_null=True))
+    def get_payment_link(self, order) -> dict | None:
+        link = payment_links.for_order(order)
+        return PaymentLinkOutput(link).data if link is not None else None
 
 
 class OrderDetailOutput(OrderOutput):

@@ -30,8 +30,9 @@ counts at once):
 The life of a row, and the operation that moves it:
 
 - written `queued` with `next_attempt_at` (due), then `enqueue_after_commit(ids)`: the delivery
-  task runs only once the transaction commits (with the ORM broker on the same database the task
-  row is written in the transaction itself, for kinds that allow it; otherwise on commit).
+  task runs only once the transaction commits (with OUTBOX_ENQUEUE_IN_TRANSACTION, on with the ORM
+  broker on the default database, the task row is written in the transaction itself, for kinds
+  that allow it; otherwise on commit; outbox/checks.py warns when the setting and the broker disagree).
 - `claim(id)` / `claim_batch(ids)`: a conditional UPDATE (queued, no live claim, due) marks the
   row held until `now + claim seconds` and counts the attempt; only the caller whose UPDATE took
   the row does the work, so a task run twice, or twice at once, does it once. A batch is locked
@@ -70,14 +71,14 @@ from .models import QUEUED
 logger = logging.getLogger(__name__)
 
 
-def broker_shares_transaction() -> bool:
-    """Whether django-q2's broker is the ORM broker on this database, outside sync mode."""
+def enqueues_in_transaction() -> bool:
+    """Whether a delivery task may be written in the rows' own transaction: the
+    OUTBOX_ENQUEUE_IN_TRANSACTION setting (on with the ORM broker on the default database), and
+    not in django-q2's sync mode (Q_CLUSTER "sync", the test settings), where an enqueued task runs
+    at once, before the commit."""
     from django_q.conf import Conf
 
-    return (
-        Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
-        and not (Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict))
-    )
+    return settings.OUTBOX_ENQUEUE_IN_TRANSACTION and not Conf.SYNC
 
 
 class Periodic(NamedTuple):
@@ -108,8 +109,10 @@ class OutboxKind:
     # True: with the ORM broker on this database, the task row is written in the rows' own
     # transaction (one commit, no window between the rows' commit and the task's).
     enqueue_in_transaction = False
-    # The row's field that logs why it failed, was skipped or waits for a retry.
+    # The row's field that logs why it failed, was skipped or waits for a retry; with a
+    # `code_field` too, the code says why and the message field holds the detail.
     message_field = "error"
+    code_field = ""
     # Fields the worker set on the row instance that are saved with its final status or retry.
     carried_fields: tuple[str, ...] = ()
 
@@ -127,7 +130,8 @@ class OutboxKind:
     purge_batch_size = 5000
     purge_keeps_queued = False
 
-    # Periodic schedules, registered after migrate: the sweep every `sweep_every_minutes`, the purge daily.
+    # Periodic schedules, registered after migrate: the sweep every `sweep_every_minutes`, the purge daily
+    # (none: the rows are kept).
     sweep_schedule: Periodic = None
     sweep_every_minutes = 1
     purge_schedule: Periodic = None
@@ -178,8 +182,9 @@ class OutboxKind:
     def enqueue_after_commit(self, ids) -> None:
         """Enqueue rows written in the current transaction so that their task runs once it commits.
 
-        With the ORM broker (and `enqueue_in_transaction`) the task row is written in the same
-        transaction: it commits, or rolls back, with the outbox rows. Otherwise the broker is
+        With OUTBOX_ENQUEUE_IN_TRANSACTION (the ORM broker on the default database) and
+        `enqueue_in_transaction`, the task row is written in the same transaction: it commits, or
+        rolls back, with the outbox rows. Otherwise the broker is
         written to after the commit; `robust`: a broker that is down must not break the request
         (the sweep re-enqueues).
         """
@@ -188,7 +193,7 @@ class OutboxKind:
             return
         if (
             self.enqueue_in_transaction and transaction.get_connection().in_atomic_block
-            and broker_shares_transaction()
+            and enqueues_in_transaction()
         ):
             self.enqueue(ids)
         else:
@@ -236,18 +241,24 @@ class OutboxKind:
     def _carried(self, row) -> dict:
         return {name: getattr(row, name) for name in self.carried_fields}
 
+    def _message_fields(self) -> tuple[str, ...]:
+        return (self.code_field, self.message_field) if self.code_field else (self.message_field,)
+
     def finish(self, row, status: str, **fields) -> str:
-        """Give a claimed row its final status (the message field empty unless given), claim and due time cleared."""
-        fields.setdefault(self.message_field, "")
+        """Give a claimed row its final status (the message and code fields empty unless given), claim
+        and due time cleared."""
+        for name in self._message_fields():
+            fields.setdefault(name, "")
         self.rows.filter(pk=row.pk).update(
             status=status, locked_until=None, next_attempt_at=None, **self._carried(row),
             updated_at=timezone.now(), **fields,
         )
         row.status = status
-        setattr(row, self.message_field, fields[self.message_field])
+        for name in self._message_fields():
+            setattr(row, name, fields[name])
         return status
 
-    def retry_later(self, row, message: str) -> bool:
+    def retry_later(self, row, message: str, *, code: str = "") -> bool:
         """Keep a claimed row queued, due after the backoff, with a one-off schedule to run it then.
 
         False (nothing written) when the row has had all its attempts: the caller fails it.
@@ -256,10 +267,12 @@ class OutboxKind:
             return False
         now = timezone.now()
         when = now + timedelta(seconds=self.retry_delay(row.attempts))
+        written = {self.message_field: message, **({self.code_field: code} if self.code_field else {})}
         self.rows.filter(pk=row.pk).update(
-            **{self.message_field: message}, locked_until=None, next_attempt_at=when, **self._carried(row),
-            updated_at=now,
+            **written, locked_until=None, next_attempt_at=when, **self._carried(row), updated_at=now,
         )
+        for name, value in written.items():
+            setattr(row, name, value)
         self.schedule_retry(row.pk, when, attempt=row.attempts + 1)
         return True
 
@@ -320,10 +333,11 @@ class OutboxKind:
         return deleted
 
     def periodic_schedules(self) -> dict[str, dict]:
-        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_schedule.at`, store time)."""
+        """The sweep (every `sweep_every_minutes`) and the daily purge (at `purge_schedule.at`, store time);
+        a kind without a `purge_schedule` keeps its rows (records such as payment links)."""
         from django_q.models import Schedule
 
-        return {
+        periodic = {
             self.sweep_schedule.name: {
                 "func": self.sweep_schedule.task,
                 "schedule_type": Schedule.MINUTES,
@@ -331,14 +345,16 @@ class OutboxKind:
                 "repeats": -1,
                 "next_run": timezone.now(),
             },
-            self.purge_schedule.name: {
+        }
+        if self.purge_schedule is not None:
+            periodic[self.purge_schedule.name] = {
                 "func": self.purge_schedule.task,
                 "schedule_type": Schedule.DAILY,
                 "minutes": None,
                 "repeats": -1,
                 "next_run": schedules.next_local(self.purge_schedule.at or time(3, 30)),
-            },
-        }
+            }
+        return periodic
 
     def register_schedules(self, using: str = DEFAULT_DB_ALIAS) -> None:
         """Create or update the kind's periodic schedules (idempotent)."""

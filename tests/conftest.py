@@ -9,7 +9,7 @@ from django.db.models.signals import post_migrate
 from tests.factories import SuperuserFactory
 
 OUR_APPS = {"carriers", "billing", "storefronts", "orders", "inventory", "checkouts", "notifications", "webhooks",
-            "api", "timeline", "analytics"}
+            "paymentlinks", "connectors", "api", "timeline", "analytics"}
 
 
 def _seed_functions():
@@ -71,3 +71,15 @@ def admin_user(db):
 def staff_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _in_the_store_language():
+    """Each test starts in the store's language: a test client's request leaves the language it asked
+    for active (LocaleMiddleware), and what is told in the reader's language (a notification's reason)
+    must not depend on the test that ran before."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -12,3 +12,4 @@ class TimelineConfig(AppConfig):
 
         links.provide(links.ORDER_PAGE, lambda token: reverse("timeline:order", args=[token]))
         links.provide(links.TRACKING_REDIRECT, lambda token: reverse("timeline:track", args=[token]))
+        links.provide(links.PAYMENT_PAGE, lambda token: reverse("timeline:pay", args=[token]))

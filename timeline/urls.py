@@ -8,5 +8,6 @@ urlpatterns = [
     path("o/<str:token>/", views.order_timeline, name="order"),
     path("o/<str:token>/push/subscribe/", views.push_subscribe, name="push-subscribe"),
     path("o/<str:token>/push/unsubscribe/", views.push_unsubscribe, name="push-unsubscribe"),
+    path("o/<str:token>/pay/", views.pay, name="pay"),
     path("t/<str:token>/", views.track, name="track"),
 ]

@@ -1,4 +1,4 @@
-"""The customer's public pages: the order timeline, the tracking redirect and web push opt-in.
+"""The customer's public pages: the order timeline, the tracking and payment redirects, web push opt-in.
 
 The token in the address is the only key: 256 random bits (Order.public_token). A malformed,
 tampered or unknown token gets the very same small 404, whatever DEBUG says, so nobody can
@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from notifications.services import TooManyPushDevices, subscribe_push, unsubscribe_push
+from orders import payment_links
 from orders.events import cancel_reason
 from orders.models import Order, OrderEvent, Status
 
@@ -148,6 +149,8 @@ def order_timeline(request, token):
     sw_url = reverse("timeline:service-worker")
     language, remember = _reader_language(request, order)
 
+    link = payment_links.for_order(order) if not order.is_paid and order.status != Status.CANCELLED else None
+
     with translation.override(language):
         refunded = sum((refund.amount for refund in refunds), Decimal("0"))
         context = {
@@ -169,6 +172,8 @@ def order_timeline(request, token):
             "lines": lines,
             "shipped": shipped,
             "tracking_redirect_url": reverse("timeline:track", args=[order.public_token]) if shipped else "",
+            "payment_link": link,
+            "pay_url": reverse("timeline:pay", args=[order.public_token]) if link is not None and link.valid else "",
             "offer_push": bool(settings.VAPID_PUBLIC_KEY) and is_open,
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,
             "service_worker_url": sw_url,
@@ -205,6 +210,23 @@ def track(request, token):
             tracking_first_clicked_at=Coalesce(F("tracking_first_clicked_at"), Value(now)),
             tracking_last_clicked_at=Value(now),
         )
+    return _private(HttpResponseRedirect(destination), html=False)
+
+
+@require_safe
+@rate_limited("pay")
+def pay(request, token):
+    """Send the customer to the order's current payment link while it can be paid.
+
+    Messages carry this address, never the provider's: a link made again after one expired is
+    still the one reached. An order paid, cancelled, or without a valid link goes to its timeline
+    page, which says why. The destination is the link the provider made for this order.
+    """
+    order = _find_order(token, Order.objects.all())
+    if order is None:
+        return not_found(request)
+    link = payment_links.payable(order)
+    destination = link.url if link is not None else reverse("timeline:order", args=[order.public_token])
     return _private(HttpResponseRedirect(destination), html=False)
 
 

@@ -27,7 +27,8 @@ class NotificationAdmin(ReadOnlyAdmin):
         "attempts", "sent_at", "delivery_status",
     ]
     list_filter = [
-        "status", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status", "rule",
+        "status", "reason_code", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status",
+        "rule",
     ]
     search_fields = ["order__number", "checkout__external_id", "recipient"]
     date_hierarchy = "created_at"
@@ -35,7 +36,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_per_page = 50
     actions = ["resend"]
     fields = [
-        "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason", "attempts",
+        "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason_text", "attempts",
         "next_attempt_at", "provider_message_id", "language", "subject", "body", "created_at", "sent_at",
         "delivery_status", "delivery_status_at",
     ]
@@ -62,9 +63,15 @@ class NotificationAdmin(ReadOnlyAdmin):
     def recipient_short(self, obj):
         return obj.recipient if len(obj.recipient) <= 40 else obj.recipient[:38] + "…"
 
-    @admin.display(description=_("reason"))
+    # The reason is stored as a code (with a detail) and told in the reader's language.
+    @admin.display(description=_("reason"), ordering="reason_code")
     def reason_short(self, obj):
-        return obj.reason if len(obj.reason) <= 80 else obj.reason[:78] + "…"
+        reason = obj.reason
+        return reason if len(reason) <= 80 else reason[:78] + "…"
+
+    @admin.display(description=_("reason"))
+    def reason_text(self, obj):
+        return obj.reason
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):

@@ -11,9 +11,14 @@ from django.core.mail import EmailMultiAlternatives
 from ..backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
 from ..backends import get_push_backend, get_sms_backend
 from ..models import Milestone, Notification
-from .common import NO_CREDITS, NO_PUSH, SMS_TOO_LONG, Status, _text
+from ..reasons import Reason
+from .common import Status
 from .outcomes import _fail, _finish, _log_label
 from .recording import _fallback
+
+
+class NoPushSubscription(PermanentError):
+    """The order has no browser to push to (any more): Reason.NO_PUSH_SUBSCRIPTION."""
 
 
 def _charge_sms(notification: Notification) -> str | None:
@@ -23,7 +28,7 @@ def _charge_sms(notification: Notification) -> str | None:
 
     segments = count_segments(notification.body).segments
     if segments > billing.MAX_SMS_SEGMENTS:
-        return _fail(notification, _text(SMS_TOO_LONG, segments=segments, limit=billing.MAX_SMS_SEGMENTS))
+        return _fail(notification, Reason.SMS_TOO_LONG, f"{segments} > {billing.MAX_SMS_SEGMENTS}")
     try:
         billing.charge_sms(
             segments=segments,
@@ -31,11 +36,11 @@ def _charge_sms(notification: Notification) -> str | None:
             reason=_log_label(notification),
         )
     except billing.InsufficientCredits:
-        _finish(notification, Status.SKIPPED, reason=_text(NO_CREDITS))
+        _finish(notification, Status.SKIPPED, Reason.NO_CREDITS)
         _fallback(notification)
         return Status.SKIPPED
     except billing.MessageTooLong as error:
-        _finish(notification, Status.FAILED, reason=str(error))
+        _finish(notification, Status.FAILED, Reason.SMS_TOO_LONG, f"{error.segments} > {error.limit}")
         _fallback(notification)
         return Status.FAILED
     return None
@@ -51,7 +56,7 @@ def _send_sms(notification: Notification) -> str:
 def _send_push(notification: Notification, rendered) -> str:
     subscriptions = list(notification.order.push_subscriptions.all())
     if not subscriptions:
-        raise PermanentError(_text(NO_PUSH))
+        raise NoPushSubscription()
     payload = {
         "title": rendered.subject,
         "body": rendered.body,

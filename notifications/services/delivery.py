@@ -3,7 +3,6 @@ its language, checked still due, sent on its channel and recorded; claims throug
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from functools import partial
 
@@ -18,9 +17,9 @@ from ..backends import PermanentError, TransientError
 from ..models import Channel, Milestone, Notification, NotificationRule
 from ..outbox import NOTIFICATIONS
 from ..rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
-from .channels import _charge_sms, _send_email, _send_push, _send_sms
-from .common import CANCELLED_MEANWHILE, CHECKOUT_RECOVERED, GAVE_UP, MOVED_ON, NO_TEMPLATE, RULE_TURNED_OFF
-from .common import Status, _execute_with_values, _text
+from ..reasons import Reason
+from .channels import NoPushSubscription, _charge_sms, _send_email, _send_push, _send_sms
+from .common import Status, _execute_with_values
 from .outcomes import _fail, _finish, _retry_or_fail
 from .recording import enqueue_deliveries
 
@@ -32,7 +31,8 @@ def deliver_many(notification_ids) -> dict[str, int]:
 
     The rows are claimed together (locked, then marked, in one short transaction, so no other
     worker claims them meanwhile) and read with one query; then each is sent in turn, and a row
-    that raises does not stop the rest. Returns how many reached each status.
+    that raises does not stop the rest. The provider message ids of the rows sent are written
+    together at the end, in one statement. Returns how many reached each status.
     """
     ids = list(notification_ids)
     claimed = NOTIFICATIONS.claim_batch(ids)
@@ -40,7 +40,7 @@ def deliver_many(notification_ids) -> dict[str, int]:
     # Stop well before the task's timeout and the rows' claim run out (a slow provider): the rest
     # is released and handed to a new task, never left to a second worker while this one sends.
     deadline = time.monotonic() + min(settings.NOTIFICATION_BATCH_SECONDS, NOTIFICATIONS.claim_seconds / 2)
-    _provider_ids.pending = []
+    provider_ids: list[tuple[int, str]] = []
     try:
         rows = list(_for_delivery().filter(pk__in=claimed).order_by("pk"))
         for index, notification in enumerate(rows):
@@ -48,14 +48,15 @@ def deliver_many(notification_ids) -> dict[str, int]:
                 reached["deferred"] = _hand_over([row.pk for row in rows[index:]])
                 break
             try:
-                status = _deliver_claimed(notification)
+                status, provider_id = _deliver_claimed(notification)
+                if provider_id:
+                    provider_ids.append((notification.pk, provider_id))
             except Exception:  # left claimed: sent again once the claim expires (the sweep enqueues it)
                 logger.exception("Notification %s could not be delivered", notification.pk)
                 status = "error"
             reached[str(status)] = reached.get(str(status), 0) + 1
     finally:
-        pending, _provider_ids.pending = _provider_ids.pending, None
-        _write_provider_ids(pending)
+        _write_provider_ids(provider_ids)
     return reached
 
 
@@ -74,22 +75,30 @@ def deliver(notification_id: int) -> str | None:
     """
     if not NOTIFICATIONS.claim(notification_id):
         return None
-    return _deliver_claimed(_for_delivery().get(pk=notification_id))
+    status, provider_id = _deliver_claimed(_for_delivery().get(pk=notification_id))
+    if provider_id:
+        Notification.objects.filter(pk=notification_id).update(provider_message_id=provider_id)
+    return status
 
 
 def _for_delivery():
     return Notification.objects.select_related("order", "order__carrier", "order__storefront", "checkout", "rule")
 
 
-def _deliver_claimed(notification: Notification) -> str:
-    """Send a row this worker has claimed (status queued, attempts counted); returns the status reached."""
+def _deliver_claimed(notification: Notification) -> tuple[str, str]:
+    """Send a row this worker has claimed (status queued, attempts counted).
+
+    Returns the status reached and, for a row marked sent in the send's own transaction
+    (_send_marked), the provider's message id still to be written ('' otherwise): the caller
+    writes it at once, or with the rest of its batch (a worker that dies first loses only the ids).
+    """
     notification_id = notification.pk
     if NOTIFICATIONS.attempts_lost(notification):
-        # Earlier attempts never reported back (a worker died while sending).
-        return _fail(notification, _text(GAVE_UP, attempts=notification.attempts - 1, error=notification.reason))
+        # Earlier attempts never reported back (a worker died while sending): the last claim was no attempt.
+        return _fail(notification, Reason.GAVE_UP, notification.reason_detail, attempts=notification.attempts - 1), ""
     no_longer_due = _no_longer_due(notification)
     if no_longer_due:
-        return _finish(notification, Status.SKIPPED, reason=no_longer_due)
+        return _finish(notification, Status.SKIPPED, *no_longer_due), ""
 
     language = _language(notification)
     notification.language = language
@@ -100,26 +109,27 @@ def _deliver_claimed(notification: Notification) -> str:
         if notification.channel == Channel.SMS:
             refused = _charge_sms(notification)
             if refused is not None:
-                return refused
+                return refused, ""
             provider_id = _send_marked(notification, partial(_send_sms, notification))
         elif notification.channel == Channel.PUSH:
             provider_id = _send_push(notification, message)
         else:
             provider_id = _send_marked(notification, partial(_send_email, notification, message))
     except (TemplateMissing, TemplateSyntaxError) as error:
-        return _fail(notification, _text(NO_TEMPLATE, error=error))
+        return _fail(notification, Reason.NO_TEMPLATE, str(error)), ""
+    except NoPushSubscription:
+        return _fail(notification, Reason.NO_PUSH_SUBSCRIPTION), ""
     except PermanentError as error:
-        return _fail(notification, str(error))
+        return _fail(notification, Reason.PROVIDER_ERROR, str(error)), ""
     except TransientError as error:
-        return _retry_or_fail(notification, str(error))
+        return _retry_or_fail(notification, Reason.PROVIDER_ERROR, str(error)), ""
     except Exception as error:  # an unexpected error is retried like a transient one, then recorded
         logger.exception("Notification %s could not be sent", notification_id)
-        return _retry_or_fail(notification, f"{type(error).__name__}: {error}")
-    if notification.status == Status.SENT:  # marked in the send's own transaction
-        if provider_id:
-            _keep_provider_id(notification, provider_id)
-        return Status.SENT
-    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+        return _retry_or_fail(notification, Reason.UNEXPECTED_ERROR, f"{type(error).__name__}: {error}"), ""
+    if notification.status == Status.SENT:  # marked in the send's own transaction: the id is the caller's to write
+        notification.provider_message_id = provider_id or ""
+        return Status.SENT, provider_id or ""
+    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now()), ""
 
 
 def _send_marked(notification: Notification, send) -> str:
@@ -132,29 +142,16 @@ def _send_marked(notification: Notification, send) -> str:
     """
     if transaction.get_connection().vendor != "postgresql":
         return send()
-    reason = notification.reason
+    reason = notification.reason_code, notification.reason_detail
     with transaction.atomic():
         _finish(notification, Status.SENT, sent_at=timezone.now())
         try:
             provider_id = send()
         except BaseException:
-            notification.status, notification.reason = Status.QUEUED, reason
+            notification.status = Status.QUEUED
+            notification.reason_code, notification.reason_detail = reason
             raise
     return provider_id
-
-
-_provider_ids = threading.local()
-
-
-def _keep_provider_id(notification: Notification, provider_id: str) -> None:
-    """Record the provider's message id of a row already marked sent: at once, or with the rest of
-    the batch in one statement inside deliver_many() (a worker that dies first loses only the ids)."""
-    notification.provider_message_id = provider_id
-    pending = getattr(_provider_ids, "pending", None)
-    if pending is not None:
-        pending.append((notification.pk, provider_id))
-    else:
-        Notification.objects.filter(pk=notification.pk).update(provider_message_id=provider_id)
 
 
 def _write_provider_ids(pending: list) -> None:
@@ -187,8 +184,8 @@ def _render(notification: Notification, language: str):
     )
 
 
-def _no_longer_due(notification: Notification) -> str | None:
-    """Why a queued row must not be sent any more (the reason logged), or None to send it.
+def _no_longer_due(notification: Notification) -> tuple[str, str] | None:
+    """Why a queued row must not be sent any more (the reason's code and detail), or None to send it.
 
     A checkout recovered since the row was written; a rule turned off; a delayed rule's order
     that has left the status the rule is about (or, for a custom status, was cancelled).
@@ -196,19 +193,19 @@ def _no_longer_due(notification: Notification) -> str | None:
     if notification.checkout_id:
         checkout = notification.checkout
         if checkout.status == checkout.Status.RECOVERED or checkout.order_id:
-            return _text(CHECKOUT_RECOVERED)
+            return Reason.CHECKOUT_RECOVERED, ""
         return None
     rule = notification.rule
     if rule is None:
         return None
     if not rule.active:
-        return _text(RULE_TURNED_OFF)
+        return Reason.RULE_TURNED_OFF, ""
     if rule.delay_minutes and not _still_in_rule_status(notification.order, rule):
-        with translation.override(settings.LANGUAGE_CODE):
-            return _text(MOVED_ON, status=rule.status_label("to"))
+        with translation.override(settings.LANGUAGE_CODE):  # the status as the store names it
+            return Reason.NO_LONGER_DUE, str(rule.status_label("to"))
     if rule.delay_minutes and not rule.is_core and notification.order.status == OrderStatus.CANCELLED:
         # A cancelled order keeps its custom statuses: "out for delivery" no longer holds.
-        return _text(CANCELLED_MEANWHILE)
+        return Reason.CANCELLED_MEANWHILE, ""
     return None
 
 

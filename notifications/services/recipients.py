@@ -7,8 +7,8 @@ from phonenumber_field.phonenumber import to_python as to_phone_number
 
 from ..defaults import DEFAULT_SWITCHES
 from ..models import Channel, Milestone, MilestoneSetting, NotificationRule
+from ..reasons import Reason
 from ..rendering import cached
-from .common import NO_EMAIL, NO_MOBILE, NO_PUSH, _text
 
 
 def milestone_setting(milestone: str) -> MilestoneSetting:
@@ -47,24 +47,24 @@ def mobile_number(phone) -> str:
 
 
 def customer_address(order, channel: str) -> tuple[str, str | None]:
-    """(recipient, None) when the channel can reach the customer, else ('', reason)."""
+    """(recipient, None) when the channel can reach the customer, else ('', the reason's code)."""
     if channel == Channel.EMAIL:
-        return (order.customer_email, None) if order.customer_email else ("", _text(NO_EMAIL))
+        return (order.customer_email, None) if order.customer_email else ("", Reason.NO_EMAIL)
     if channel == Channel.SMS:
         number = mobile_number(order.customer_phone)
-        return (number, None) if number else ("", _text(NO_MOBILE))
+        return (number, None) if number else ("", Reason.NO_PHONE)
     endpoints = list(order.push_subscriptions.values_list("endpoint", flat=True))
-    return (" ".join(endpoints)[:500], None) if endpoints else ("", _text(NO_PUSH))
+    return (" ".join(endpoints)[:500], None) if endpoints else ("", Reason.NO_PUSH_SUBSCRIPTION)
 
 
 def checkout_address(checkout, channel: str) -> tuple[str, str | None]:
     """Like customer_address, for a checkout's customer (a checkout has no push subscription)."""
     if channel == Channel.EMAIL:
-        return (checkout.customer_email, None) if checkout.customer_email else ("", _text(NO_EMAIL))
+        return (checkout.customer_email, None) if checkout.customer_email else ("", Reason.NO_EMAIL)
     if channel == Channel.SMS:
         number = mobile_number(checkout.customer_phone)
-        return (number, None) if number else ("", _text(NO_MOBILE))
-    return "", _text(NO_PUSH)
+        return (number, None) if number else ("", Reason.NO_PHONE)
+    return "", Reason.NO_PUSH_SUBSCRIPTION
 
 
 def platform_sends_email(order, milestone: str) -> bool:

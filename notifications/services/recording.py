@@ -2,18 +2,16 @@
 fallback channel's; enqueued once the transaction commits (NOTIFICATIONS.enqueue_after_commit)."""
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
-from functools import lru_cache
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ..defaults import MILESTONE_CHANNELS
 from ..models import RULE, Channel, Milestone, MilestoneSetting, Notification, NotificationRule, RuleFiring
 from ..outbox import NOTIFICATIONS
-from .common import NO_EMAIL, NOT_NOTIFIED, SENT_BY_PLATFORM, UNREACHABLE, Status, _text
+from ..reasons import UNREACHABLE, Reason
+from .common import Status
 from .recipients import active_rules, checkout_address, customer_address, milestone_setting, platform_sends_email
 
 
@@ -22,33 +20,17 @@ from .recipients import active_rules, checkout_address, customer_address, milest
 # table once per message). Failed tasks are still kept.
 enqueue_deliveries = NOTIFICATIONS.enqueue
 
-_collecting = threading.local()
+
+def _enqueue(rows: list[Notification]) -> None:
+    """Enqueue the rows written in the current transaction that are due now, together (one broker
+    write per call), so that their task runs once it commits: with the ORM broker the task row is
+    written in the same transaction (NOTIFICATIONS.enqueue_after_commit). A delayed rule's rows wait
+    for their one-off schedule (_write)."""
+    NOTIFICATIONS.enqueue_after_commit([row.pk for row in rows if _due_now(row)])
 
 
-def _enqueue_delivery(notification_id: int) -> None:
-    """Enqueue a row written in the current transaction, to run once it commits: with the ORM
-    broker the task row is written in the same transaction (NOTIFICATIONS.enqueue_after_commit)."""
-    if getattr(_collecting, "ids", None) is not None:
-        _collecting.ids.append(notification_id)  # inside one_task(): enqueued with the others
-        return
-    NOTIFICATIONS.enqueue_after_commit([notification_id])
-
-
-@contextmanager
-def one_task():
-    """The rows recorded inside are enqueued together, in one task, once the transaction commits
-    (one broker write per transaction instead of one per row). Usable as a decorator."""
-    if getattr(_collecting, "ids", None) is not None:  # nested: the outermost one enqueues
-        yield
-        return
-    _collecting.ids = []
-    try:
-        yield
-        ids = _collecting.ids
-    finally:
-        _collecting.ids = None
-    if ids:
-        NOTIFICATIONS.enqueue_after_commit(ids)
+def _due_now(row: Notification) -> bool:
+    return row.status == Status.QUEUED and not (row.rule_id and row.rule.delay_minutes)
 
 
 def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
@@ -62,7 +44,7 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
     if milestone == Milestone.NEW_ORDER:
         recipient = settings.STORE_EMAIL
         if not recipient:
-            skip_reason = _text(NO_EMAIL)
+            skip_reason = Reason.NO_EMAIL
     else:
         about = checkout if checkout is not None else order
         if checkout is not None:
@@ -70,38 +52,34 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
         else:
             recipient, skip_reason = customer_address(order, channel)
         if not notify_customer:
-            skip_reason = _text(NOT_NOTIFIED)
+            skip_reason = Reason.NOT_NOTIFIED
         elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
-            skip_reason = _text(SENT_BY_PLATFORM)
+            skip_reason = Reason.SENT_BY_PLATFORM
     return Notification(
         order=order, checkout=checkout, milestone=milestone, channel=channel, recipient=recipient,
-        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         fallback_for=fallback_for, next_attempt_at=None if skip_reason else timezone.now(),
     )
 
 
 def _write(rows: list[Notification]) -> list[Notification]:
-    """Insert the rows not written before (one statement) and enqueue the queued ones; returns those inserted."""
+    """Insert the rows not written before (one statement); returns those inserted. A delayed rule's
+    queued row gets its one-off schedule here; the others are the caller's to enqueue (_enqueue)."""
     inserted = Notification.objects.insert_new(rows)
     for row in inserted:
-        if row.status != Status.QUEUED:
-            continue
-        if row.rule_id and row.rule.delay_minutes:
+        if row.status == Status.QUEUED and not _due_now(row):
             # A delayed rule's row waits: a one-off schedule (written in this transaction) runs the task when due.
             NOTIFICATIONS.schedule_retry(row.pk, row.next_attempt_at, attempt=1)
-        else:
-            _enqueue_delivery(row.pk)
     return inserted
 
 
-@one_task()
 def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
     """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
 
     One row per enabled channel, in one statement; a row already written for (order, milestone,
     channel) is left alone, so a repeated signal never sends twice. Channels that cannot reach
     the customer are logged as skipped and the milestone's fallback channel, if any, is tried
-    instead.
+    instead. The queued rows are enqueued together, in one task, once the transaction commits.
     """
     setting = milestone_setting(milestone)
     allowed = MILESTONE_CHANNELS.get(milestone, ())
@@ -110,16 +88,16 @@ def record_milestone(order, milestone: str, *, notify_customer: bool = True, che
         for channel in setting.enabled_channels
         if channel in allowed
     ])
-    unreachable = _unreachable_texts()
     fallbacks = [
         fallback for fallback in (
             _fallback_row(row, setting) for row in rows
-            if row.status == Status.SKIPPED and row.reason in unreachable
+            if row.status == Status.SKIPPED and row.reason_code in UNREACHABLE
         )
         if fallback is not None
     ]
     if fallbacks:
         rows += _write(fallbacks)
+    _enqueue(rows)
     return rows
 
 
@@ -132,7 +110,6 @@ def record_checkout_recovery(checkout) -> list[Notification]:
     return record_milestone(None, Milestone.CHECKOUT_RECOVERY, checkout=checkout)
 
 
-@one_task()
 def record_rules(
     order, *, status_type: str, from_status, to_status, notify_customer: bool = True
 ) -> list[Notification]:
@@ -156,38 +133,30 @@ def record_rules(
     rows = []
     for rule in NotificationRule.objects.active().filter(pk__in=candidates).prefetch_related("carriers"):
         if rule.fires_on(status_type, from_status, to_status) and rule.matches(order):
-            notification, created = _record_rule(order, rule, notify_customer=notify_customer)
-            if created:
+            notification = _record_rule(order, rule, notify_customer=notify_customer)
+            if notification is not None:
                 rows.append(notification)
+    _enqueue(rows)  # one task for the change's rows
     return rows
 
 
-def _record_rule(order, rule: NotificationRule, *, notify_customer: bool):
+def _record_rule(order, rule: NotificationRule, *, notify_customer: bool) -> Notification | None:
+    """The rule's row for the order (written, not enqueued), or None if it fired for it before."""
     # The lasting record comes first: the log rows go after 5 days, the promise of "once" does not.
     _firing, first = RuleFiring.objects.get_or_create(rule=rule, order=order, channel=rule.channel)
     if not first:
-        return None, False
+        return None
     recipient, skip_reason = customer_address(order, rule.channel)
     if not notify_customer:
-        skip_reason = _text(NOT_NOTIFIED)
+        skip_reason = Reason.NOT_NOTIFIED
     due = timezone.now() + timedelta(minutes=rule.delay_minutes)
     row = Notification(
         order=order, rule=rule, milestone=RULE, channel=rule.channel, recipient=recipient,
-        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason=skip_reason or "",
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         next_attempt_at=None if skip_reason else due,
     )
     inserted = _write([row])
-    return (inserted[0], True) if inserted else (None, False)
-
-
-def _unreachable_texts() -> frozenset[str]:
-    return _unreachable_texts_in(settings.LANGUAGE_CODE)
-
-
-@lru_cache(maxsize=8)
-def _unreachable_texts_in(language: str) -> frozenset[str]:
-    with translation.override(language):
-        return frozenset(str(reason) for reason in UNREACHABLE)
+    return inserted[0] if inserted else None
 
 
 def _fallback_row(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
@@ -215,4 +184,5 @@ def _fallback(notification: Notification, setting: MilestoneSetting | None = Non
     if row is None:
         return None
     inserted = _write([row])
+    _enqueue(inserted)
     return inserted[0] if inserted else None

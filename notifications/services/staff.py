@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..defaults import MILESTONE_CHANNELS
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
+from ..outbox import NOTIFICATIONS
 from .common import Status, _text
 from .recipients import all_milestone_settings
-from .recording import _enqueue_delivery
 
 
 def resend(notification_ids) -> int:
@@ -21,12 +21,11 @@ def resend(notification_ids) -> int:
             .values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=ids).update(
-            status=Status.QUEUED, reason="", attempts=0, provider_message_id="", sent_at=None,
+            status=Status.QUEUED, reason_code="", reason_detail="", attempts=0, provider_message_id="", sent_at=None,
             next_attempt_at=timezone.now(), locked_until=None, delivery_status="", delivery_status_at=None,
             updated_at=timezone.now(),
         )
-        for pk in ids:
-            _enqueue_delivery(pk)
+        NOTIFICATIONS.enqueue_after_commit(ids)
     return len(ids)
 
 

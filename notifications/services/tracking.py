@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Channel, EmailTrackingEvent, Notification
-from .common import BOUNCED, REJECTED, Status, _text
+from ..reasons import Reason
+from .common import Status
 from .recording import _fallback
 
 
@@ -53,9 +54,10 @@ def apply_tracking_event(event, esp_name: str = "") -> bool:
             bounced = event.event_type == EventType.BOUNCED
             notification.delivery_status = DeliveryStatus.BOUNCED if bounced else DeliveryStatus.REJECTED
             notification.status = Status.FAILED
-            notification.reason = _text(BOUNCED if bounced else REJECTED, detail=detail)[:1000]
+            notification.reason_code = Reason.BOUNCED if bounced else Reason.REJECTED
+            notification.reason_detail = detail[:1000]
         notification.delivery_status_at = when
-        notification.save(update_fields=["delivery_status", "delivery_status_at", "status", "reason", "updated_at"])
+        notification.save(update_fields=["delivery_status", "delivery_status_at", "status", "reason_code", "reason_detail", "updated_at"])
         if notification.status == Status.FAILED:
             _fallback(notification)
     return True

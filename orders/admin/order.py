@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy as _
 
-from .. import services
+from .. import page_sections, services
 from ..display import money
 from ..models import FulfillmentMethod, Order, Status
 from .actions import BulkActions
@@ -218,6 +218,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
             extra_context["order_buttons"] = order_buttons(request, order)
             extra_context["custom_status_rows"] = custom_status_rows(request, order)
             extra_context["sheet_url"] = reverse("admin:orders_order_sheet", args=[order.pk])
+            extra_context["page_sections"] = page_sections.render(request, order)
             action = services.next_action(order)
             extra_context["next_step"] = action.label if action else None
         return super().change_view(request, object_id, form_url, extra_context)

@@ -13,14 +13,19 @@ services.accept(...)`):
 - payments.py: register_payment;
 - refunds.py: register_refund, and what may still be refunded (refundable_amount, refund_refusal);
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
-- custom_statuses.py: set_custom_status, clear_custom_status.
+- custom_statuses.py: set_custom_status, clear_custom_status;
+- changes.py: mark_changed (another app changed what the order shows: its payment link);
+- details.py: update_contact (a correction of the customer's contact or delivery details, e.g. from
+  the store platform), redact_customer (erasing them on request).
 """
+from .changes import mark_changed
 from .custom_statuses import (
     CustomStatusNotFound,
     clear_custom_status,
     get_custom_status,
     set_custom_status,
 )
+from .details import REDACTED_NAME, redact_customer, update_contact
 from .lifecycle import (
     ACCEPT_UNPAID_REASONS,
     FINALIZE_UNPAID_REASONS,
@@ -46,6 +51,7 @@ __all__ = [
     "MOVES",
     "NUMBER_DRAWS",
     "PAID_BEFORE_ACCEPT",
+    "REDACTED_NAME",
     "TRANSITIONS",
     "CustomStatusNotFound",
     "NextAction",
@@ -57,10 +63,12 @@ __all__ = [
     "clear_custom_status",
     "finalize",
     "get_custom_status",
+    "mark_changed",
     "mark_ready_for_pickup",
     "next_action",
     "place_order",
     "record_oversold",
+    "redact_customer",
     "refund_refusal",
     "refundable_amount",
     "register_payment",
@@ -68,4 +76,5 @@ __all__ = [
     "set_custom_status",
     "ship",
     "start_preparation",
+    "update_contact",
 ]

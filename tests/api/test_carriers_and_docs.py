@@ -43,6 +43,7 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/orders/{number}/finalize/",
         "/api/v1/orders/{number}/cancel/",
         "/api/v1/orders/{number}/statuses/",
+        "/api/v1/orders/{number}/mercadopago-payments/",
         "/api/v1/custom-statuses/",
         "/api/v1/carriers/",
         "/api/v1/webhooks/",

@@ -142,7 +142,7 @@ def test_the_log_is_read_only_filtered_and_searchable(staff_client, staff):
 def test_the_resend_action_queues_failed_rows_again_and_sends_them(staff_client, staff, commit):
     order = place(by=staff)
     failed = Notification.objects.get(order=order, milestone="order_placed")
-    Notification.objects.filter(pk=failed.pk).update(status="failed", reason="HTTP 500", attempts=5)
+    Notification.objects.filter(pk=failed.pk).update(status="failed", reason_code="provider_error", reason_detail="HTTP 500", attempts=5)
     sent = Notification.objects.get(order=order, milestone="new_order")
     Notification.objects.filter(pk=sent.pk).update(status="sent")
 

@@ -106,8 +106,8 @@ def test_a_checkout_without_email_falls_back_to_sms_when_staff_chose_it(commit, 
     with commit():
         abandon(checkout)
     rows = Notification.objects.filter(checkout=checkout)
-    assert sorted(rows.values_list("channel", "status", "reason", "fallback_for")) == [
-        ("email", "skipped", "no email address", ""), ("sms", "sent", "", "email"),
+    assert sorted(rows.values_list("channel", "status", "reason_code", "fallback_for")) == [
+        ("email", "skipped", "no_email", ""), ("sms", "sent", "", "email"),
     ]
     assert sms_outbox[0].body == f"Tienda Demo: your order is waiting for you. Finish it here: {RESUME}"
 

@@ -89,7 +89,8 @@ def test_an_sms_over_ten_segments_fails_and_costs_nothing(staff, credits, sms_ou
     assert deliver_notification(sms.pk) == "failed"
     sms.refresh_from_db()
     assert sms.status == "failed"
-    assert sms.reason == "the SMS would take 11 segments; the limit is 10"
+    assert (sms.reason_code, sms.reason_detail) == ("sms_too_long", "11 > 10")
+    assert sms.reason == "the SMS would take more segments than allowed (11 > 10)"
     assert credits() == before
     assert sms_outbox == []
 
@@ -150,7 +151,7 @@ def test_a_delivery_that_never_reports_back_is_failed_after_the_last_attempt(sta
     settings.NOTIFICATION_MAX_ATTEMPTS = 3
     order = shipped_order(staff)
     email = Notification.objects.get(order=order, milestone="shipped", channel="email")
-    Notification.objects.filter(pk=email.pk).update(attempts=3, reason="timed out")
+    Notification.objects.filter(pk=email.pk).update(attempts=3, reason_code="provider_error", reason_detail="timed out")
 
     assert deliver_notification(email.pk) == "failed"
     email.refresh_from_db()
@@ -161,7 +162,7 @@ def test_a_delivery_that_never_reports_back_is_failed_after_the_last_attempt(sta
 def test_resending_a_failed_sms_charges_it_again(staff, credits, sms_outbox):
     order = shipped_order(staff)
     sms = Notification.objects.get(order=order, milestone="shipped", channel="sms")
-    Notification.objects.filter(pk=sms.pk).update(status="failed", reason="Twilio HTTP 400", attempts=1)
+    Notification.objects.filter(pk=sms.pk).update(status="failed", reason_code="provider_error", reason_detail="Twilio HTTP 400", attempts=1)
     before = credits()
 
     assert notifications.resend([sms.pk]) == 1

@@ -369,8 +369,8 @@ def test_a_rule_sms_without_credits_is_skipped_and_has_no_fallback(staff, commit
     order = OrderFactory()
     with commit():
         set_delivery(order, "out_for_delivery", by=staff)
-    assert list(Notification.objects.filter(order=order).values_list("rule", "channel", "status", "reason")) == [
-        (rule.pk, "sms", "skipped", "no SMS credits")
+    assert list(Notification.objects.filter(order=order).values_list("rule", "channel", "status", "reason_code")) == [
+        (rule.pk, "sms", "skipped", "no_credits")
     ]
     assert sms_outbox == [] and mail.outbox == []
 

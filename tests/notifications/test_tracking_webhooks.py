@@ -67,7 +67,7 @@ def test_a_bounce_fails_the_row_and_the_same_event_posted_again_is_ignored(webho
     assert sent_email.reason.startswith("the email bounced: The server was unable to deliver")
 
     # Arrange: the row is sent again under the same provider id; the provider re-posts the old event.
-    Notification.objects.filter(pk=sent_email.pk).update(status="sent", reason="", delivery_status="")
+    Notification.objects.filter(pk=sent_email.pk).update(status="sent", reason_code="", reason_detail="", delivery_status="")
     assert webhook(bounce(sent_email.provider_message_id)).status_code == 200
     sent_email.refresh_from_db()
     assert (sent_email.status, sent_email.delivery_status) == ("sent", "")

@@ -136,3 +136,46 @@ def test_the_outbox_app_imports_nothing_of_the_project():
                 imported.add(node.module.split(".")[0])
     assert imported, "no imports read"
     assert imported & ours == set()
+
+
+# --- enqueueing in the rows' transaction: a setting, checked against the broker --------------------
+
+
+def test_the_task_is_written_in_the_rows_transaction_only_when_the_setting_says_so(settings, monkeypatch):
+    from django.db import transaction
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # leave the task in the broker
+    settings.OUTBOX_ENQUEUE_IN_TRANSACTION = True
+    with transaction.atomic():
+        NOTIFICATIONS.enqueue_after_commit([notification().pk])
+        assert OrmQ.objects.count() == 1  # written now, in this transaction
+
+    OrmQ.objects.all().delete()
+    settings.OUTBOX_ENQUEUE_IN_TRANSACTION = False
+    with transaction.atomic():
+        NOTIFICATIONS.enqueue_after_commit([notification().pk])
+        assert OrmQ.objects.count() == 0  # waits for the commit
+
+
+def test_the_setting_follows_the_broker_by_default():
+    assert project.Q_CLUSTER.get("orm") == "default"
+    assert project.OUTBOX_ENQUEUE_IN_TRANSACTION is True
+
+
+@pytest.mark.parametrize(("cluster", "enqueue_in_transaction", "warned"), [
+    ({"orm": "default"}, True, False),
+    ({"redis": "redis://127.0.0.1:6379/0"}, True, True),
+    ({"orm": "replica"}, True, True),
+    ({"orm": "default", "broker_class": "my.Broker"}, True, True),
+    ({"redis": "redis://127.0.0.1:6379/0"}, False, False),
+])
+def test_a_check_warns_when_the_task_is_enqueued_in_the_transaction_with_another_broker(
+    settings, cluster, enqueue_in_transaction, warned
+):
+    from outbox.checks import check_enqueue_in_transaction
+
+    settings.Q_CLUSTER = cluster
+    settings.OUTBOX_ENQUEUE_IN_TRANSACTION = enqueue_in_transaction
+    assert [message.id for message in check_enqueue_in_transaction()] == (["outbox.W001"] if warned else [])

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0008_cancel_reason_in_cancelled_messages'),
+        ('notifications', '0010_remove_notification_reason'),
     ]
 
     operations = [

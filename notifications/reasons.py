@@ -1,0 +1,67 @@
+"""Why a notification was skipped, failed, or waits for a retry: a code from a fixed set, stored on
+the row with an optional detail (the provider's words, a template's error, an order status), and
+the sentence told in the reader's language when shown.
+
+The code is the data: the fallback decision compares codes, the log filters by them. The detail
+is free text, kept as it came (it is never translated).
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reason(models.TextChoices):
+    NOT_NOTIFIED = "not_notified", _("not notified at staff's request")
+    SENT_BY_PLATFORM = "sent_by_platform", _("sent by the store platform")
+    NO_EMAIL = "no_email", _("no email address")
+    NO_PHONE = "no_phone", _("no valid mobile number")
+    NO_PUSH_SUBSCRIPTION = "no_push_subscription", _("no push subscription")
+    NO_CREDITS = "no_credits", _("no SMS credits")
+    SMS_TOO_LONG = "sms_too_long", _("the SMS is too long")
+    NO_TEMPLATE = "no_template", _("the message template cannot be used")
+    PROVIDER_ERROR = "provider_error", _("the provider refused or failed")
+    UNEXPECTED_ERROR = "unexpected_error", _("unexpected error while sending")
+    GAVE_UP = "gave_up", _("gave up after the last attempt")
+    BOUNCED = "bounced", _("the email bounced")
+    REJECTED = "rejected", _("the email provider rejected it")
+    CHECKOUT_RECOVERED = "checkout_recovered", _("the checkout was recovered")
+    RULE_TURNED_OFF = "rule_turned_off", _("the rule was turned off before the message was due")
+    NO_LONGER_DUE = "no_longer_due", _("the order moved on before the delay passed")
+    CANCELLED_MEANWHILE = "cancelled_meanwhile", _("the order was cancelled before the delay passed")
+    OTHER = "other", _("other")
+
+
+# Channels that cannot reach the customer: the milestone's fallback channel is tried instead.
+UNREACHABLE = frozenset({Reason.NO_EMAIL, Reason.NO_PHONE, Reason.NO_PUSH_SUBSCRIPTION})
+
+# The sentence of a code that has a detail (the code's label alone when it has none). `%(detail)s`
+# is the detail as stored; `%(attempts)s` the row's attempts.
+_WITH_DETAIL = {
+    Reason.SMS_TOO_LONG: _("the SMS would take more segments than allowed (%(detail)s)"),
+    Reason.NO_TEMPLATE: _("the message template cannot be used: %(error)s"),
+    Reason.GAVE_UP: _("gave up after %(attempts)s attempts: %(error)s"),
+    Reason.BOUNCED: _("the email bounced: %(detail)s"),
+    Reason.REJECTED: _("the email provider rejected it: %(detail)s"),
+    Reason.NO_LONGER_DUE: _("the order is no longer “%(status)s”: it moved on before the delay passed"),
+}
+# Codes whose detail is the whole sentence: the provider's (or the error's) own words.
+_DETAIL_ONLY = {Reason.PROVIDER_ERROR, Reason.UNEXPECTED_ERROR, Reason.OTHER}
+
+
+def sentence(code: str, detail: str = "", *, attempts: int | None = None) -> str:
+    """The reason told in the active language ('' for no code)."""
+    if not code:
+        return detail
+    try:
+        reason = Reason(code)
+    except ValueError:
+        return detail or code
+    if reason in _DETAIL_ONLY:
+        return detail or str(reason.label)
+    template = _WITH_DETAIL.get(reason)
+    if template is None or not (detail or reason == Reason.GAVE_UP):
+        return str(reason.label)
+    return str(template) % {
+        "detail": detail, "error": detail, "status": detail, "attempts": "?" if attempts is None else attempts,
+    }
