@@ -48,9 +48,10 @@ FIELDS = {
 }
 # Fields that mean something in one milestone's messages only (and in rules, which may be about
 # any change: a rule on a change to cancelled can tell why).
-MILESTONE_ONLY_FIELDS = {"cancel_reason": "cancelled", "refund_amount": "refunded"}
+MILESTONE_ONLY_FIELDS = {"cancel_reason": "cancelled"}
 
-# A checkout recovery message is about a checkout, not an order: these are all it can use.
+# A checkout recovery message is about a checkout, not an order: these are all it can use. (Which
+# fields a message can use is its kind's: notifications/kinds.py.)
 CHECKOUT_FIELDS = {
     "customer_first_name": _("Customer's first name"),
     "customer_name": _("Customer's full name"),
@@ -85,12 +86,10 @@ SAMPLE_CONTEXT = {
 
 
 def fields_for(milestone: str) -> dict:
-    """The fields a template of this milestone can use (rule messages, milestone "": every order field)."""
-    if milestone == "checkout_recovery":
-        return CHECKOUT_FIELDS
-    return {
-        name: label for name, label in FIELDS.items() if milestone in ("", MILESTONE_ONLY_FIELDS.get(name, milestone))
-    }
+    """The fields a template of this milestone can use ("": a rule's message): its kind's (kinds.py)."""
+    from .kinds import fields_for
+
+    return fields_for(milestone)
 
 
 class TemplateMissing(Exception):
@@ -321,14 +320,15 @@ def _used_fields(engine: Engine, source: str) -> set[str]:
     return used
 
 
-def validate_template(template) -> None:
-    """Raise ValidationError naming the field whose template does not compile or uses unknown fields."""
+def validate_template(template, *, fields: dict) -> None:
+    """Raise ValidationError naming the field whose template does not compile or uses a field not in
+    `fields` (those its kind of message can use)."""
     errors: dict[str, list] = {}
     sources = {"subject": template.subject, "body": template.body, "url": template.url}
     if template.html_body:
         sources["html_body"] = template.html_body
     used_anywhere = set()
-    available = fields_for(template.milestone)
+    available = fields
     for field, source in sources.items():
         if not source:
             continue

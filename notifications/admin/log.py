@@ -1,6 +1,5 @@
 """The notification log: every message written to the outbox, read-only, with the resend action."""
 from django.contrib import admin, messages
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,16 +7,8 @@ from django.utils.translation import ngettext
 from config.admin import ReadOnlyAdmin
 
 from .. import services
+from ..kinds import kind_of
 from ..models import Notification
-
-
-def _admin_link(url_name: str, pk, label) -> str:
-    """A link to an object's admin page; plain text where that admin is not installed."""
-    try:
-        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), label)
-    except NoReverseMatch:
-        return format_html("{}", label)
-
 
 
 @admin.register(Notification)
@@ -44,20 +35,11 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("order or checkout"), ordering="order__number")
     def order_link(self, obj):
-        if obj.checkout_id:
-            label = _("checkout %(id)s") % {"id": obj.checkout.external_id}
-            return _admin_link("admin:checkouts_checkout_change", obj.checkout_id, label)
-        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
-                           obj.order.number)
+        return kind_of(obj).admin_about(obj)
 
     @admin.display(description=_("milestone or rule"), ordering="milestone")
     def what(self, obj):
-        if obj.rule_id:
-            return format_html(
-                '{}: <a href="{}">{}</a>', _("Rule"),
-                reverse("admin:notifications_notificationrule_change", args=[obj.rule_id]), obj.rule.name,
-            )
-        return obj.get_milestone_display()
+        return kind_of(obj).admin_label(obj)
 
     @admin.display(description=_("recipient"), ordering="recipient")
     def recipient_short(self, obj):

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, MessageTemplate
-from ..rendering import fields_for
+from ..kinds import fields_for
 from .preview import fields_list, preview_response
 
 

@@ -15,8 +15,9 @@ from orders.models import Language
 
 from .. import rules
 from ..forms import TEXT_FIELDS, NotificationRuleForm, estimate_sentence, message_field_name
+from ..kinds import fields_for
 from ..models import Channel, NotificationRule, RuleMessage
-from ..rendering import SAMPLE_CONTEXT, fields_for, render_template
+from ..rendering import SAMPLE_CONTEXT, render_template
 from .preview import fields_list, preview_response
 
 MESSAGE_FIELD_NAMES = {message_field_name(name, language) for language in Language.values for name in TEXT_FIELDS}

@@ -10,10 +10,11 @@ from django.core.mail import EmailMultiAlternatives
 
 from ..backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
 from ..backends import get_push_backend, get_sms_backend
+from ..kinds import kind_of
 from ..models import Milestone, Notification
 from ..reasons import Reason
 from .common import Status
-from .outcomes import _fail, _finish, _log_label
+from .outcomes import _fail, _finish
 from .recording import _fallback
 
 
@@ -33,7 +34,7 @@ def _charge_sms(notification: Notification) -> str | None:
         billing.charge_sms(
             segments=segments,
             notification_id=notification.pk,
-            reason=_log_label(notification),
+            reason=kind_of(notification).ledger_label(notification),
         )
     except billing.InsufficientCredits:
         _finish(notification, Status.SKIPPED, Reason.NO_CREDITS)
@@ -61,8 +62,7 @@ def _send_push(notification: Notification, rendered) -> str:
         "title": rendered.subject,
         "body": rendered.body,
         "url": rendered.url or notification.order.get_timeline_url(),
-        "tag": f"{notification.order.number}-{notification.milestone}"
-        + (f"-{notification.rule_id}" if notification.rule_id else ""),
+        "tag": kind_of(notification).push_tag(notification),
     }
     if settings.STORE_LOGO_URL:
         payload["icon"] = settings.STORE_LOGO_URL
@@ -101,11 +101,7 @@ def _send_email(notification: Notification, rendered) -> str:
     if rendered.html_body:
         email.attach_alternative(rendered.html_body, "text/html")
     # Read by anymail backends (ignored by Django's own).
-    email.tags = [notification.milestone]
-    if notification.checkout_id:
-        email.metadata = {"notification_id": str(notification.pk), "checkout": notification.checkout.external_id}
-    else:
-        email.metadata = {"notification_id": str(notification.pk), "order": order.number}
+    email.tags, email.metadata = kind_of(notification).email_metadata(notification)
     try:
         email.send()
     except AnymailRecipientsRefused as error:

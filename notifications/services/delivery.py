@@ -1,5 +1,6 @@
-"""Delivering claimed rows: one (`deliver`) or a task's batch (`deliver_many`), each rendered in
-its language, checked still due, sent on its channel and recorded; claims through the outbox engine."""
+"""Delivering claimed rows: one (`deliver`) or a task's batch (`deliver_many`), each checked still
+due, rendered in its language (both asked of the row's kind, notifications/kinds.py), sent on its
+channel and recorded; claims through the outbox engine."""
 from __future__ import annotations
 
 import logging
@@ -9,15 +10,14 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.template import TemplateSyntaxError
-from django.utils import timezone, translation
-
-from orders.models import Status as OrderStatus
+from django.utils import timezone
 
 from ..backends import PermanentError, TransientError
-from ..models import Channel, Milestone, Notification, NotificationRule
+from ..kinds import kind_of
+from ..models import Channel, Notification
 from ..outbox import NOTIFICATIONS
-from ..rendering import TemplateMissing, render_for_checkout, render_for_order, render_for_rule
 from ..reasons import Reason
+from ..rendering import TemplateMissing
 from .channels import NoPushSubscription, _charge_sms, _send_email, _send_push, _send_sms
 from .common import Status, _execute_with_values
 from .outcomes import _fail, _finish, _retry_or_fail
@@ -96,14 +96,15 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
     if NOTIFICATIONS.attempts_lost(notification):
         # Earlier attempts never reported back (a worker died while sending): the last claim was no attempt.
         return _fail(notification, Reason.GAVE_UP, notification.reason_detail, attempts=notification.attempts - 1), ""
-    no_longer_due = _no_longer_due(notification)
+    kind = kind_of(notification)
+    no_longer_due = kind.no_longer_due(notification)
     if no_longer_due:
         return _finish(notification, Status.SKIPPED, *no_longer_due), ""
 
-    language = _language(notification)
+    language = kind.language(notification)
     notification.language = language
     try:
-        message = _render(notification, language)
+        message = kind.render(notification, language)
         notification.subject = message.subject[:300]
         notification.body = message.body
         if notification.channel == Channel.SMS:
@@ -162,60 +163,3 @@ def _write_provider_ids(pending: list) -> None:
         "FROM (VALUES {values}) AS ids (id, provider_message_id) WHERE {table}.id = ids.id",
         "(CAST(%s AS BIGINT), %s)", pending,
     )
-
-
-def _language(notification: Notification) -> str:
-    if notification.milestone == Milestone.NEW_ORDER:
-        return settings.LANGUAGE_CODE
-    if notification.checkout_id:
-        return notification.checkout.language
-    return notification.order.language
-
-
-def _render(notification: Notification, language: str):
-    if notification.rule_id:
-        return render_for_rule(notification.order, rule=notification.rule, language=language)
-    if notification.checkout_id:
-        return render_for_checkout(
-            notification.checkout, milestone=notification.milestone, channel=notification.channel, language=language
-        )
-    return render_for_order(
-        notification.order, milestone=notification.milestone, channel=notification.channel, language=language
-    )
-
-
-def _no_longer_due(notification: Notification) -> tuple[str, str] | None:
-    """Why a queued row must not be sent any more (the reason's code and detail), or None to send it.
-
-    A checkout recovered since the row was written; a rule turned off; a delayed rule's order
-    that has left the status the rule is about (or, for a custom status, was cancelled).
-    """
-    if notification.checkout_id:
-        checkout = notification.checkout
-        if checkout.status == checkout.Status.RECOVERED or checkout.order_id:
-            return Reason.CHECKOUT_RECOVERED, ""
-        return None
-    rule = notification.rule
-    if rule is None:
-        return None
-    if not rule.active:
-        return Reason.RULE_TURNED_OFF, ""
-    if rule.delay_minutes and not _still_in_rule_status(notification.order, rule):
-        with translation.override(settings.LANGUAGE_CODE):  # the status as the store names it
-            return Reason.NO_LONGER_DUE, str(rule.status_label("to"))
-    if rule.delay_minutes and not rule.is_core and notification.order.status == OrderStatus.CANCELLED:
-        # A cancelled order keeps its custom statuses: "out for delivery" no longer holds.
-        return Reason.CANCELLED_MEANWHILE, ""
-    return None
-
-
-def _still_in_rule_status(order, rule: NotificationRule) -> bool:
-    if rule.is_core:
-        return order.status == rule.to_status
-    from orders.models import OrderCustomStatus
-
-    return OrderCustomStatus.objects.filter(
-        order=order, type=rule.status_type, status_id=rule.to_custom_status_id
-    ).exists()
-
-

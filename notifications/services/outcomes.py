@@ -21,15 +21,6 @@ def _refund_sms(notification: Notification) -> None:
     billing.refund_sms(notification_id=notification.pk, reason=reason[:200])
 
 
-def _log_label(notification: Notification) -> str:
-    """What a notification is about, for the SMS ledger: milestone or rule, and order or checkout."""
-    if notification.checkout_id:
-        return f"{notification.milestone} {notification.checkout.external_id}"
-    if notification.rule_id:
-        return f"{notification.rule.name} {notification.order.number}"
-    return f"{notification.milestone} {notification.order.number}"
-
-
 def _finish(notification: Notification, status: str, reason: str = "", detail: str = "", **fields) -> str:
     """The final status, with the reason's code and detail and the message as rendered
     (NOTIFICATIONS.carried_fields)."""

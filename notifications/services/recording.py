@@ -8,11 +8,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..defaults import MILESTONE_CHANNELS
+from ..kinds import kind_of
 from ..models import RULE, Channel, Milestone, MilestoneSetting, Notification, NotificationRule, RuleFiring
 from ..outbox import NOTIFICATIONS
 from ..reasons import UNREACHABLE, Reason
 from .common import Status
-from .recipients import active_rules, checkout_address, customer_address, milestone_setting, platform_sends_email
+from .recipients import active_rules, customer_address, milestone_setting, platform_sends_email
 
 
 # One delivery task per 50 rows, sent in turn; no django-q2 success result is kept for it (the row
@@ -30,7 +31,7 @@ def _enqueue(rows: list[Notification]) -> None:
 
 
 def _due_now(row: Notification) -> bool:
-    return row.status == Status.QUEUED and not (row.rule_id and row.rule.delay_minutes)
+    return row.status == Status.QUEUED and not kind_of(row).delayed(row)
 
 
 def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
@@ -40,26 +41,25 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
     Queued when the channel can reach the customer; otherwise skipped, with the reason. A
     checkout's row (checkout recovery) has no order.
     """
+    row = Notification(
+        order=order, checkout=checkout, milestone=milestone, channel=channel, fallback_for=fallback_for,
+    )
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
-        recipient = settings.STORE_EMAIL
-        if not recipient:
+        row.recipient = settings.STORE_EMAIL
+        if not row.recipient:
             skip_reason = Reason.NO_EMAIL
     else:
-        about = checkout if checkout is not None else order
-        if checkout is not None:
-            recipient, skip_reason = checkout_address(checkout, channel)
-        else:
-            recipient, skip_reason = customer_address(order, channel)
+        kind = kind_of(row)
+        row.recipient, skip_reason = kind.address(row)
         if not notify_customer:
             skip_reason = Reason.NOT_NOTIFIED
-        elif channel == Channel.EMAIL and platform_sends_email(about, milestone):
+        elif channel == Channel.EMAIL and platform_sends_email(kind.about(row), milestone):
             skip_reason = Reason.SENT_BY_PLATFORM
-    return Notification(
-        order=order, checkout=checkout, milestone=milestone, channel=channel, recipient=recipient,
-        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
-        fallback_for=fallback_for, next_attempt_at=None if skip_reason else timezone.now(),
-    )
+    row.status = Status.SKIPPED if skip_reason else Status.QUEUED
+    row.reason_code = skip_reason or ""
+    row.next_attempt_at = None if skip_reason else timezone.now()
+    return row
 
 
 def _write(rows: list[Notification]) -> list[Notification]:
@@ -161,8 +161,8 @@ def _record_rule(order, rule: NotificationRule, *, notify_customer: bool) -> Not
 
 def _fallback_row(notification: Notification, setting: MilestoneSetting | None = None) -> Notification | None:
     """The row (not saved) on the milestone's fallback channel for a row that could not reach the customer."""
-    if notification.rule_id:
-        return None  # a rule says its one channel; it has no fallback
+    if not kind_of(notification).falls_back:
+        return None  # a rule says its one channel
     setting = setting or milestone_setting(notification.milestone)
     channel = setting.fallback_channel
     if (
