@@ -3,10 +3,10 @@ take from one status to another; a chart, a table and a CSV export.
 
 It is a ModelAdmin on `analytics.Report`, an unmanaged model without a table. That gives the report
 its place on the admin index and at /admin/analytics/ with nothing added to the root URLs, its
-permission (`analytics.view_report`, granted to the *Order managers* group by a migration) and
-the admin's own login and staff checks; the ModelAdmin's URLs are replaced by the report's two
-pages: /admin/analytics/report/ (the page) and /admin/analytics/report/csv/ (the export).
-Staff without the permission get 403.
+permission (`analytics.view_report`, granted to the *Order managers* group by `seed_reference_data`
+from analytics/seeds.py) and the admin's own login and staff checks; the ModelAdmin's URLs are
+replaced by the report's two pages: /admin/analytics/report/ (the page) and
+/admin/analytics/report/csv/ (the export). Staff without the permission get 403.
 """
 import csv
 

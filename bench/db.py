@@ -1,4 +1,4 @@
-"""The benchmark's own PostgreSQL databases: start the server if needed, create and migrate."""
+"""The benchmark's own PostgreSQL databases: start the server if needed, create, migrate and seed."""
 from __future__ import annotations
 
 import os
@@ -45,8 +45,10 @@ def ensure_server(url: str) -> None:
 
 
 def migrate(url: str) -> None:
+    """Migrate, then seed the reference data (carriers, groups, templates...) as a deployment's set-up does."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "seed_reference_data", "-v0"], cwd=ROOT, env=env, check=True)
 
 
 def fresh_database(url: str) -> None:

@@ -85,7 +85,7 @@ def main(argv=None) -> int:
 
     django.setup()
 
-    from . import drills, lifecycle, purge, queries, scaleout, web
+    from . import concurrent_staff, drills, lifecycle, purge, queries, scaleout, web
 
     runners = {
         "lifecycle": lambda: lifecycle.run(url, sizes["lifecycle"], sizes["pgbench"]),
@@ -96,8 +96,8 @@ def main(argv=None) -> int:
         "crash": lambda: drills.crash(sizes["drill_crash"], smoke=args.smoke),
         "scaleout": lambda: scaleout.run(sizes["drill_scaleout"], smoke=args.smoke),
         "outage": lambda: drills.outage(sizes["drill_outage_sms"], sizes["drill_outage_secs"], smoke=args.smoke),
-        "staff": lambda: drills.staff(sizes["drill_staff_orders"], sizes["drill_staff_secs"],
-                                      sizes["drill_staff_threads"]),
+        "staff": lambda: concurrent_staff.staff(sizes["drill_staff_orders"], sizes["drill_staff_secs"],
+                                                sizes["drill_staff_threads"]),
     }
     figures: list[Figure] = []
     for name in args.only:

@@ -1,7 +1,7 @@
-"""The method rules a new installation starts with (seeded by migrations/0002_default_rules.py).
+"""The method rules a new installation starts with (seeded by `seed_reference_data`, connectors/seeds.py).
 
-Plain values, no model: the migration imports them. Staff edit, reorder, add and turn them off in
-the admin (*Connected stores › Method rules*).
+Plain values, no model. Staff edit, reorder, add and turn them off in the admin (*Connected
+stores › Method rules*).
 """
 
 # (platform, kind, position, field, match, value, and_field, and_value, result): what a new

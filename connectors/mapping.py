@@ -3,7 +3,7 @@
 Rules are tried by position (lowest first) for the order's platform; the first whose conditions
 match decides. No match is not an error to hide: the order is kept aside with a sentence naming
 the values it had, and recorded as soon as a rule for them is saved (services/processing.py).
-The default rules come with the app (defaults.py, seeded by migrations/0002_default_rules.py).
+The default rules come with the app (defaults.py, seeded by `seed_reference_data`: seeds.py).
 """
 from __future__ import annotations
 

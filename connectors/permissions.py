@@ -3,7 +3,9 @@
 *Order managers* (created by the orders app) see what came in from the platforms and why, keep the
 method rules, try held events again and send tracking again; connecting a store stays with
 superusers and whoever they give `connectors.add_platformaccount`. Granted after migrate rather than
-in a migration: it needs both the group and this app's permissions, whichever migrated first.
+in a migration: it needs both the group and this app's permissions, whichever migrated first. On a
+new database the group does not exist yet at that point: `seed_reference_data` creates it with these
+(seeds.py names them).
 """
 from django.db import DEFAULT_DB_ALIAS
 

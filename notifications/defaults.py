@@ -1,7 +1,7 @@
 """What a fresh store starts with: the purchase experience switches and the message templates.
 
-The templates are seeded into the database by a data migration and are editable in the admin;
-the delivery falls back to these texts when a template row is missing.
+`seed_reference_data` (notifications/seeds.py) creates the missing ones; staff edit them in the
+admin, and the delivery falls back to these texts when a template row is missing.
 """
 
 from .default_texts import EMAILS, PUSH, SMS  # the shipped words, by channel

@@ -28,6 +28,6 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0001_initial"),
-        ("orders", "0002_staff_groups"),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(grant, revoke, elidable=True)]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0002_staff_groups'),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
         ('storefronts', '0002_storefrontapikey'),
     ]
 

@@ -18,5 +18,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forget_kept_secrets, migrations.RunPython.noop),
+        migrations.RunPython(forget_kept_secrets, migrations.RunPython.noop, elidable=True),
     ]

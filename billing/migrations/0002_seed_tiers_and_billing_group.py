@@ -43,4 +43,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [migrations.RunPython(seed, unseed, elidable=True)]

@@ -69,4 +69,4 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("carriers", "0001_initial")]
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [migrations.RunPython(seed, unseed, elidable=True)]

@@ -38,8 +38,8 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("inventory", "0001_initial"),
-        ("orders", "0002_staff_groups"),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(grant, revoke, elidable=True)]

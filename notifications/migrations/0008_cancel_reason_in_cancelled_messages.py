@@ -64,9 +64,9 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0007_backfill_rule_firings"),
+        ("notifications", "0001_squashed_0007_backfill_rule_firings"),
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        migrations.RunPython(forward, backward, elidable=True),
     ]

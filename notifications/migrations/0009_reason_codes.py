@@ -148,5 +148,5 @@ class Migration(migrations.Migration):
             name="reason_detail",
             field=models.TextField(blank=True, verbose_name="reason detail"),
         ),
-        migrations.RunPython(to_codes, to_sentences),
+        migrations.RunPython(to_codes, to_sentences, elidable=True),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0007_random_payment_proof_names'),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

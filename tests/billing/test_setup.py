@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from django_q.models import Schedule
 
 from billing import receivers, services
@@ -15,7 +16,7 @@ def test_migrate_registers_one_monthly_schedule_for_the_grant():
     schedule = schedules.get()
     assert schedule.schedule_type == Schedule.MONTHLY
     assert schedule.repeats == -1
-    local = services.timezone.localtime(schedule.next_run)
+    local = timezone.localtime(schedule.next_run)
     assert (local.date(), local.hour, local.minute) == (services.next_grant_date(), 0, 5)
 
 

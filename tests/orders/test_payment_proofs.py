@@ -3,7 +3,6 @@ import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import clear_url_caches, resolve
@@ -103,43 +102,3 @@ def test_a_proof_whose_file_is_missing_answers_404(staff_client, admin_user):
     default_storage.delete(payment.proof.name)
 
     assert staff_client.get(proof_url(payment)).status_code == 404
-
-
-def old_style_proof(admin_user, *, with_file=True):
-    """A proof as it was stored before: in a folder named after the start of the timeline token."""
-    order = OrderFactory(payment_method=PaymentMethod.TRANSFER)
-    payment = services.register_payment(order, by=admin_user, amount=order.total, reference="TRF-1")
-    name = f"payment-proofs/{order.public_token[:16]}/Comprobante.PNG"
-    if with_file:
-        name = default_storage.save(name, ContentFile(png_bytes()))
-    Payment.objects.filter(pk=payment.pk).update(proof=name)
-    return order, payment, name
-
-
-def test_proofs_named_after_the_token_move_to_random_names_once(admin_user, media_root):
-    migration = importlib.import_module("orders.migrations.0007_random_payment_proof_names")
-    random_proof_names = migration.random_proof_names
-    order, payment, old_name = old_style_proof(admin_user)
-    _, missing, missing_name = old_style_proof(admin_user, with_file=False)
-    _, already = paid_with_proof(admin_user)
-    already_name = already.proof.name
-
-    random_proof_names(apps, None)
-    payment.refresh_from_db()
-    moved = payment.proof.name
-    random_proof_names(apps, None)  # a second run changes nothing
-
-    payment.refresh_from_db()
-    missing.refresh_from_db()
-    already.refresh_from_db()
-    assert payment.proof.name == moved
-    assert RANDOM_NAME.fullmatch(moved), moved
-    assert default_storage.open(moved).read() == png_bytes()
-    assert not default_storage.exists(old_name)
-    assert not (media_root / "payment-proofs" / order.public_token[:16]).exists()
-    assert RANDOM_NAME.fullmatch(missing.proof.name) and missing.proof.name != missing_name
-    assert already.proof.name == already_name
-    tokens = [p.order.public_token for p in (payment, missing, already)]
-    stored = sorted(str(path.relative_to(media_root)) for path in media_root.rglob("*") if path.is_file())
-    assert stored == sorted([moved, already_name])
-    assert not any(shares_a_piece(name, token) for name in stored for token in tokens)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orders', '0003_checkout_id_and_oversold_skus'),
+        ("orders", "0001_squashed_0007_random_payment_proof_names"),
         ('storefronts', '0002_storefrontapikey'),
     ]
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 DEVELOPMENT_PASSWORD = "admin"
@@ -11,7 +12,8 @@ DEVELOPMENT_PASSWORD = "admin"
 
 class Command(BaseCommand):
     help = (
-        "Idempotent set-up after migrate: the admin user. With DEBUG on it defaults to admin/admin (for "
+        "Idempotent set-up after migrate: the reference data (seed_reference_data: what is missing only) and "
+        "the admin user. With DEBUG on it defaults to admin/admin (for "
         "`make run`); otherwise it is created only with ADMIN_PASSWORD (or --password), which must pass the "
         "password validators."
     )
@@ -23,7 +25,8 @@ class Command(BaseCommand):
             help="Default: ADMIN_PASSWORD; with DEBUG on, 'admin' when that is unset too.",
         )
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args, username, password, verbosity=1, **options):
+        call_command("seed_reference_data", verbosity=verbosity, stdout=self.stdout)
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Admin login: {username} (existing user; `manage.py changepassword {username}` resets it)")
