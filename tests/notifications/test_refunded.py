@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from notifications.defaults import DEFAULT_SWITCHES, default_template
-from notifications.models import MessageTemplate, Milestone, Notification
+from notifications.models import MessageTemplate, Milestone, MilestoneSetting, Notification
 from notifications.rules import overview_rows
 from orders import services
 
@@ -101,3 +101,21 @@ def test_what_customers_receive_lists_the_refund_message():
 
     assert row["type"] == "Payment"
     assert [(m["code"], m["channels"]) for m in row["milestones"]] == [("refunded", ["Email"])]
+
+
+def test_seed_reference_data_gives_a_store_without_it_the_refunded_switch_and_texts():
+    """A store set up before refunds: `setup_project` (seed_reference_data) adds the milestone, email on."""
+    from config.management.commands.seed_reference_data import seed_reference_data
+
+    MilestoneSetting.objects.filter(milestone="refunded").delete()
+    MessageTemplate.objects.filter(milestone="refunded").delete()
+    MessageTemplate.objects.filter(milestone="cancelled", channel="email", language="es").update(subject="Mío")
+
+    seed_reference_data()
+
+    setting = MilestoneSetting.objects.get(milestone="refunded")
+    assert (setting.email, setting.sms, setting.push) == (True, False, False)
+    assert {(t.channel, t.language) for t in MessageTemplate.objects.filter(milestone="refunded")} == {
+        (channel, language) for channel in ("email", "sms", "push") for language in ("es", "pt-br", "en")
+    }
+    assert MessageTemplate.objects.get(milestone="cancelled", channel="email", language="es").subject == "Mío"

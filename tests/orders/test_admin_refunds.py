@@ -8,7 +8,7 @@ from orders import services
 from orders.display import money
 from orders.models import OrderEvent, PaymentMethod, PaymentStatus, Refund, Status
 from tests.factories import OrderFactory, UserFactory
-from tests.orders.admin_factories import buttons, change_url, dispatcher, refund_url, sheet_url
+from tests.orders.admin_factories import buttons, change_url, dispatcher, manager, refund_url, sheet_url
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/orders/order/"
@@ -107,6 +107,16 @@ def test_refunds_need_the_permission(client, admin_user):
     client.force_login(cashier)
     assert client.post(refund_url(order), {"amount": "100"}).status_code == 302
     assert not Refund.objects.exclude(recorded_by=cashier).exists()
+
+
+def test_order_managers_register_refunds_and_dispatch_does_not(client, admin_user):
+    order = cancelled_paid_order(admin_user)
+
+    client.force_login(manager())
+    assert buttons(client.get(change_url(order)))["register_refund"] is None
+    assert client.post(refund_url(order), {"amount": "100"}).status_code == 302
+    client.force_login(dispatcher())
+    assert buttons(client.get(change_url(order)))["register_refund"] == "Your user cannot register refunds."
 
 
 def test_the_sheet_lists_the_refunds_and_what_was_refunded(staff_client, admin_user):
