@@ -6,3 +6,10 @@ class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from outbox.schedules import register_after_migrate
+
+        from .schedules import register_schedules
+
+        register_after_migrate(self, register_schedules)

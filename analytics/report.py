@@ -6,14 +6,15 @@ custom statuses flagged "include in analytics" (a status unflagged later leaves 
 its history included).
 
 Days are the store's days (`settings.TIME_ZONE`). Every function here costs a fixed number of
-queries, whatever the number of orders or days.
+queries, whatever the number of orders or days. Closed days' counts are kept in a daily rollup
+(analytics/rollup.py), read here beside today's live count.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -103,20 +104,47 @@ class Filters:
 
 def daily_counts(filters: Filters, options: list[StatusOption]) -> dict[tuple[date, str], int]:
     """{(day, status key): orders that entered that status that day}. An order entering a status
-    twice the same day counts once. One query."""
+    twice the same day counts once. Closed days rolled up (analytics/rollup.py) are read from the
+    kept counts, the others (today) from the timeline: at most three queries."""
+    from .models import RolledUpDay
+
     custom_keys = {option.custom_status_id: option.key for option in options if option.custom_status_id is not None}
-    rows = (
-        filters.events()
-        .filter(entered_any(options))
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
-        .values("day", "to_status", "custom_status_id")
-        .annotate(orders=Count("order_id", distinct=True))
+    rolled = set(RolledUpDay.objects.filter(day__gte=filters.start, day__lte=filters.end).values_list("day", flat=True))
+    counts = _rolled_up_counts(filters, options, rolled) if rolled else []
+    live_days = [day for day in filters.days if day not in rolled]
+    if live_days:
+        live = replace(filters, start=live_days[0], end=live_days[-1])
+        counts += [
+            row for row in (
+                live.events()
+                .filter(entered_any(options))
+                .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+                .values("day", "to_status", "custom_status_id")
+                .annotate(orders=Count("order_id", distinct=True))
+            )
+            if row["day"] not in rolled
+        ]
+    totals: dict[tuple[date, str], int] = {}
+    for row in counts:
+        key = (row["day"], custom_keys[row["custom_status_id"]] if row["custom_status_id"] else row["to_status"])
+        totals[key] = totals.get(key, 0) + row["orders"]
+    return totals
+
+
+def _rolled_up_counts(filters: Filters, options: list[StatusOption], rolled: set[date]) -> list[dict]:
+    from .models import DailyStatusCount
+
+    core = [option.code for option in options if option.custom_status_id is None]
+    custom = [option.custom_status_id for option in options if option.custom_status_id is not None]
+    rows = DailyStatusCount.objects.filter(day__gte=min(rolled), day__lte=max(rolled)).filter(
+        Q(custom_status__isnull=True, to_status__in=core) | Q(custom_status_id__in=custom)
     )
-    return {
-        (row["day"], custom_keys[row["custom_status_id"]] if row["custom_status_id"] else row["to_status"]):
-            row["orders"]
-        for row in rows
-    }
+    if filters.payment_methods:
+        rows = rows.filter(payment_method__in=filters.payment_methods)
+    if filters.storefront_id:
+        rows = rows.filter(storefront_id=filters.storefront_id)
+    rows = rows.order_by().values("day", "to_status", "custom_status_id").annotate(orders=Sum("orders"))
+    return [row for row in rows if row["day"] in rolled]
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def fresh_database(url: str) -> None:
     """Recreate the database from a migrated template (kept beside it), so each run starts empty.
 
     The template is migrated on every run (a no-op when nothing is pending); copying it is
-    much faster than migrating an empty database.
+    much faster than migrating an empty database. A template its migrations no longer fit (one
+    migrated by other code, whose migrations were since renamed or squashed) is made again.
     """
     ensure_server(url)
     name = parts(url)[3]
@@ -63,7 +64,14 @@ def fresh_database(url: str) -> None:
     exists = psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
     if not exists:
         psql(url, f"CREATE DATABASE {template}")
-    migrate(with_name(url, template))
+    try:
+        migrate(with_name(url, template))
+    except subprocess.CalledProcessError:
+        if not exists:
+            raise
+        print(f"  {template} no longer fits the migrations: made again", flush=True)
+        psql(url, f"DROP DATABASE IF EXISTS {template} WITH (FORCE)", f"CREATE DATABASE {template}")
+        migrate(with_name(url, template))
     psql(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}")
 
 

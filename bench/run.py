@@ -16,12 +16,14 @@ SIZES = {
     # lifecycle orders, query-budget orders, purge rows, delivered notifications, pgbench seconds
     "full": {"lifecycle": 2000, "queries": 10_000, "purge": 1_000_000, "delivery": 10_000, "pgbench": 20,
              "drill_crash": 1000, "drill_outage_sms": 60, "drill_outage_secs": 30, "drill_staff_orders": 200,
-             "drill_staff_secs": 30, "drill_staff_threads": 20, "http": 10_000, "drill_scaleout": 1000},
+             "drill_staff_secs": 30, "drill_staff_threads": 20, "http": 10_000, "drill_scaleout": 1000,
+             "scale_small": 10_000, "scale": 1_000_000, "scale_repeats": 7},
     "smoke": {"lifecycle": 40, "queries": 200, "purge": 5_000, "delivery": 100, "pgbench": 2,
               "drill_crash": 30, "drill_outage_sms": 4, "drill_outage_secs": 3, "drill_staff_orders": 20,
-              "drill_staff_secs": 2, "drill_staff_threads": 4, "http": 200, "drill_scaleout": 30},
+              "drill_staff_secs": 2, "drill_staff_threads": 4, "http": 200, "drill_scaleout": 30,
+              "scale_small": 500, "scale": 2_000, "scale_repeats": 2},
 }
-ALL = ["lifecycle", "queries", "purge", "delivery", "http", "crash", "scaleout", "outage", "staff"]
+ALL = ["lifecycle", "queries", "purge", "delivery", "http", "crash", "scaleout", "outage", "staff", "scale"]
 
 # The bench process and its workers deliver to in-memory backends, never to the console.
 BACKEND_ENV = {
@@ -85,7 +87,7 @@ def main(argv=None) -> int:
 
     django.setup()
 
-    from . import concurrent_staff, drills, lifecycle, purge, queries, scaleout, web
+    from . import concurrent_staff, drills, lifecycle, purge, queries, scale, scaleout, web
 
     runners = {
         "lifecycle": lambda: lifecycle.run(url, sizes["lifecycle"], sizes["pgbench"]),
@@ -96,6 +98,7 @@ def main(argv=None) -> int:
         "crash": lambda: drills.crash(sizes["drill_crash"], smoke=args.smoke),
         "scaleout": lambda: scaleout.run(sizes["drill_scaleout"], smoke=args.smoke),
         "outage": lambda: drills.outage(sizes["drill_outage_sms"], sizes["drill_outage_secs"], smoke=args.smoke),
+        "scale": lambda: scale.run(sizes["scale_small"], sizes["scale"], sizes["scale_repeats"], url),
         "staff": lambda: concurrent_staff.staff(sizes["drill_staff_orders"], sizes["drill_staff_secs"],
                                                 sizes["drill_staff_threads"]),
     }

@@ -155,6 +155,9 @@ class Notification(OutboxRow):
         indexes = [
             *OutboxRow.Meta.indexes,  # notification_due_idx
             models.Index(fields=["channel", "provider_message_id"], name="notification_provider_id_idx"),
+            # The log's page, newest first, whole or filtered by status (notifications/admin/log.py).
+            models.Index(fields=["created_at", "id"], name="notification_log_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="notification_log_status_idx"),
         ]
         permissions = [("resend_notification", _("Can resend failed notifications"))]
 

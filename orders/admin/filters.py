@@ -7,6 +7,7 @@ from ..models import Status
 
 
 # A cancelled order gave its units back to the stock: it owes nothing, staff have nothing to act on.
+# orders/migrations/0008 has a partial index with this condition (PostgreSQL): keep them the same.
 STILL_OVERSOLD = ~Q(oversold_skus=[]) & ~Q(status=Status.CANCELLED)
 
 

@@ -1,11 +1,8 @@
 """The order admin: the list (columns, search, filters, bulk actions) and the order page (fields,
 read-only tables, move buttons, custom statuses), with its extra pages wired in get_urls."""
-import re
-
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
-from django.db.models import Q
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -15,12 +12,15 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from .. import page_sections, services
 from ..display import money
+from config.admin import CappedCountAdmin
+
 from ..models import FulfillmentMethod, Order, Status
 from .actions import BulkActions
 from .custom_statuses import CustomStatusViews, custom_status_rows
 from .display import paid_amount, refunded_amount
 from .filters import OversoldFilter
 from .inlines import OrderEventInline, OrderLineInline, PaymentInline, RefundInline
+from . import search
 from .moves import MoveViews, order_buttons
 from .refunds import RefundViews
 from .sheet import SheetViews
@@ -31,9 +31,20 @@ class OrderChangeList(ChangeList):
         # The custom statuses of a whole page come in one more query, whatever its size.
         return super().get_queryset(request, *args, **kwargs).with_custom_statuses()
 
+    def get_ordering(self, request, queryset):
+        """Sorted by a column, ties go newest or oldest first as the column goes (the admin's own
+        tie-break is always -pk), so one (column, created_at, id) index serves both directions."""
+        ordering = super().get_ordering(request, queryset)
+        if ORDER_VAR not in self.params or not ordering or not isinstance(ordering[0], str):
+            return ordering
+        chosen = [field for field in ordering if field not in ("pk", "-pk", "id", "-id")]
+        sign = "-" if ordering[0].startswith("-") else ""
+        ties = [f"{sign}{name}" for name in ("created_at", "id") if not {name, f"-{name}"} & set(chosen)]
+        return [*chosen, *ties]
+
 
 @admin.register(Order)
-class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetViews, admin.ModelAdmin):
+class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetViews, CappedCountAdmin):
     """Orders are read and moved here, never added or deleted. The bulk actions and the pages under
     an order's address are methods mixed in from actions.py, moves.py, refunds.py, custom_statuses.py
     and sheet.py."""
@@ -50,8 +61,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
     search_fields = ["number", "customer_name", "customer_email", "customer_phone", "tracking_code", "external_id"]
     search_help_text = _("Order number, customer name, email or phone, or tracking code.")
     # The date filter covers dates; a date hierarchy would add two queries (and a DISTINCT over
-    # every order) to each page load.
-    show_full_result_count = False
+    # every order) to each page load. The count stops at 10,000 (CappedCountAdmin: "10,000+").
     list_per_page = 50
     actions = ["accept_selected", "start_preparation_selected", "set_custom_status_selected"]
     inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
@@ -105,22 +115,9 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
         return action.label if action else "—"
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        extra = Q()
-        digits = re.sub(r"[\s\-().+]", "", term)
-        if len(digits) >= 6 and digits.isdigit():
-            # Phones are stored as +5491155551234; staff type "11 5555-1234".
-            extra |= Q(customer_phone__contains=digits)
-        compact = re.sub(r"[\s\-]", "", term).upper()
-        if compact and compact != term.upper():
-            # Tracking codes are stored without spaces or dashes, order numbers with one dash.
-            extra |= Q(tracking_code=compact)
-        if len(compact) == 8 and compact.isalnum():
-            extra |= Q(number=f"{compact[:4]}-{compact[4:]}")
-        if extra:
-            results = results | queryset.filter(extra)
-        return results, may_have_duplicates
+        # Not the admin's own (icontains over every field, which no index serves): see search.py.
+        found = search.matching(search_term)
+        return (queryset if found is None else queryset.filter(found)), False
 
     # --- order page --------------------------------------------------------------------------
 

@@ -38,6 +38,13 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # When orders entered a core status (the analytics report's time between two statuses).
+            models.Index(
+                fields=["to_status", "created_at", "order"], condition=models.Q(kind__in=["placed", "status_changed"]),
+                name="orderevent_entered_status_idx",
+            ),
+        ]
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0001_squashed_0007_random_payment_proof_names'),
+        ('orders', '0009_entered_status_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0010_remove_notification_reason'),
+        ('notifications', '0011_log_indexes'),
     ]
 
     operations = [
