@@ -57,7 +57,7 @@ def errors(*codes: int) -> dict:
 
 class StorefrontView(APIView):
     # Authentication (storefront API keys), permission and throttling per key come from
-    # REST_FRAMEWORK's defaults in config/settings.py.
+    # REST_FRAMEWORK's defaults in config/settings/base.py.
 
     @property
     def storefront(self):

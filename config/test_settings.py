@@ -23,5 +23,5 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # The suite logs staff in with client.login() and force_login(), which pass no request to the
 # authentication backends; django-axes needs one. Its own tests turn it on (tests/config/test_login_throttle.py),
-# and production keeps it on (config/settings.py sets AXES_ENABLED with no way to turn it off).
+# and production keeps it on (config/settings/base.py sets AXES_ENABLED with no way to turn it off).
 AXES_ENABLED = False

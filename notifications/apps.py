@@ -34,6 +34,9 @@ class NotificationsConfig(AppConfig):
         order_signals.refund_registered.connect(
             receivers.on_refund_registered, dispatch_uid="notifications.on_refund_registered"
         )
+        order_signals.payment_reminder_due.connect(
+            receivers.on_payment_reminder_due, dispatch_uid="notifications.on_payment_reminder_due"
+        )
         checkout_signals.checkout_abandoned.connect(
             receivers.on_checkout_abandoned, dispatch_uid="notifications.on_checkout_abandoned"
         )

@@ -1,7 +1,9 @@
 """The shipped words of every message template, per milestone and language: emails, SMS, web push.
 
-`notifications.defaults` turns them into template field values (`default_template`).
+`notifications.defaults` turns them into template field values (`default_template`). The payment
+reminder's words are in reminder_texts.py, merged in at the end.
 """
+from . import reminder_texts as reminder
 
 _SIGNATURE = {
     "es": "\n\nSaludos,\nEl equipo de {{ store_name }}",
@@ -390,3 +392,8 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
     ("refunded", "en"): ("Refund for your order", "We refunded {{ refund_amount }} for order {{ order_number }}.",
                          "{{ timeline_link }}"),
 }
+
+# The payment reminder's words (reminder_texts.py), in the same shape.
+EMAILS.update({(reminder.MILESTONE, lang): _email(lang, *texts) for lang, texts in reminder.EMAILS.items()})
+SMS.update({(reminder.MILESTONE, lang): text for lang, text in reminder.SMS.items()})
+PUSH.update({(reminder.MILESTONE, lang): texts for lang, texts in reminder.PUSH.items()})

@@ -6,14 +6,17 @@ admin, and the delivery falls back to these texts when a template row is missing
 
 from .default_texts import EMAILS, PUSH, SMS  # the shipped words, by channel
 
-# Default channels per milestone. SMS costs credits: on by default only for `shipped`,
-# the event a customer must not miss.
+# Default channels per milestone (the README's defaults table says why each is on or off).
+# SMS costs credits: on by default only for `shipped`, the event a customer must not miss.
+# A pickup customer must be told the order is ready (email and push); `finalized` stays off:
+# the customer is at the counter or already holds the package.
 DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
     "order_placed": {"email": True, "sms": False, "push": False},
+    "payment_reminder": {"email": True, "sms": False, "push": False},
     "payment_approved": {"email": True, "sms": False, "push": True},
     "preparing": {"email": True, "sms": False, "push": True},
     "shipped": {"email": True, "sms": True, "push": True},
-    "ready_for_pickup": {"email": False, "sms": False, "push": False},
+    "ready_for_pickup": {"email": True, "sms": False, "push": True},
     "finalized": {"email": False, "sms": False, "push": False},
     "cancelled": {"email": True, "sms": False, "push": False},
     "refunded": {"email": True, "sms": False, "push": False},

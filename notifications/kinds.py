@@ -1,5 +1,5 @@
-"""The three kinds of message a notification is: a milestone's message, a notification rule's message
-and a checkout's recovery message.
+"""The kinds of message a notification is: a milestone's message (and the payment reminder, one with
+its own "still due"), a notification rule's message and a checkout's recovery message.
 
 Each kind answers the same questions about one of its rows (a `Notification`):
 
@@ -258,22 +258,40 @@ class CheckoutRecoveryKind(MilestoneKind):
         return subject, [(c.external_id, f"{c.customer_name} · {c.get_status_display()}") for c in checkouts[:20]]
 
 
+class PaymentReminderKind(MilestoneKind):
+    """The one reminder of an unpaid transfer or payment link order (orders/services/unpaid.py): a
+    milestone's message that is no longer due once the order is paid, accepted or cancelled."""
+
+    def no_longer_due(self, notification) -> tuple[str, str] | None:
+        order = notification.order
+        if order.is_paid or order.status != OrderStatus.PENDING:
+            return Reason.PAID_MEANWHILE, ""
+        return None
+
+
 MILESTONE_KIND = MilestoneKind()
 RULE_KIND = RuleKind()
 CHECKOUT_RECOVERY_KIND = CheckoutRecoveryKind()
+PAYMENT_REMINDER_KIND = PaymentReminderKind()
 
 
 def kind_of(notification) -> MilestoneKind:
     """The kind of a notification row, from the foreign key it has: a checkout (the recovery
-    message), a rule (the rule's message), or neither (a milestone's message)."""
+    message), a rule (the rule's message), or neither (a milestone's message; the payment reminder's
+    is told by its milestone)."""
     if notification.checkout_id is not None:
         return CHECKOUT_RECOVERY_KIND
-    return MILESTONE_KIND if notification.rule_id is None else RULE_KIND
+    if notification.rule_id is not None:
+        return RULE_KIND
+    return PAYMENT_REMINDER_KIND if notification.milestone == Milestone.PAYMENT_REMINDER else MILESTONE_KIND
 
 
 def kind_for_milestone(milestone: str) -> MilestoneKind:
     """The kind a message template of this milestone writes for ("" or "rule": a rule's message)."""
-    kinds = {Milestone.CHECKOUT_RECOVERY: CHECKOUT_RECOVERY_KIND, RULE: RULE_KIND, "": RULE_KIND}
+    kinds = {
+        Milestone.CHECKOUT_RECOVERY: CHECKOUT_RECOVERY_KIND, Milestone.PAYMENT_REMINDER: PAYMENT_REMINDER_KIND,
+        RULE: RULE_KIND, "": RULE_KIND,
+    }
     return kinds.get(milestone, MILESTONE_KIND)
 
 

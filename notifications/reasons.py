@@ -29,6 +29,7 @@ class Reason(models.TextChoices):
     RULE_TURNED_OFF = "rule_turned_off", _("the rule was turned off before the message was due")
     NO_LONGER_DUE = "no_longer_due", _("the order moved on before the delay passed")
     CANCELLED_MEANWHILE = "cancelled_meanwhile", _("the order was cancelled before the delay passed")
+    PAID_MEANWHILE = "paid_meanwhile", _("the order was paid (or moved on) before the reminder went out")
     OTHER = "other", _("other")
 
 

@@ -57,6 +57,10 @@ def on_refund_registered(sender, order, refund, by=None, notify_customer=True, *
     services.record_milestone(order, Milestone.REFUNDED, notify_customer=notify_customer)
 
 
+def on_payment_reminder_due(sender, order, **kwargs):
+    services.record_milestone(order, Milestone.PAYMENT_REMINDER)
+
+
 def on_checkout_abandoned(sender, checkout, **kwargs):
     services.record_checkout_recovery(checkout)
 

@@ -44,6 +44,7 @@ FIELDS = {
     "admin_link": _("Order page in the admin (for staff messages)"),
     "refund_amount": _("Amount refunded on the order, with currency"),
     "payment_link": _("Payment link (payment link orders; empty for the others)"),
+    "transfer_details": _("How to pay by bank transfer (transfer orders; empty for the others)"),
     "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
 }
 # Fields that mean something in one milestone's messages only (and in rules, which may be about
@@ -78,6 +79,7 @@ SAMPLE_CONTEXT = {
     "fulfillment": "Envío",
     "admin_link": "https://shop.example.com/admin/orders/order/1/change/",
     "payment_link": "https://shop.example.com/o/abc/pay/",
+    "transfer_details": "Banco Demo · CBU 0000003100010000000001 · alias TIENDA.DEMO",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
     "refund_amount": "$ 11.500,00",
@@ -151,12 +153,18 @@ def message_context(order, *, language: str) -> LazyContext:
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
         "refund_amount": lambda: order.format_money(_refunded(order), language),
         "payment_link": lambda: payment_links.customer_url(order),
+        "transfer_details": lambda: transfer_details(order),
         "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
 
 
 def _refunded(order):
     return order.refunds.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def transfer_details(order) -> str:
+    """How to pay a transfer order (the store's bank details, STORE_TRANSFER_DETAILS); "" for others."""
+    return settings.STORE_TRANSFER_DETAILS if order.payment_method == "transfer" else ""
 
 
 def checkout_context(checkout, *, language: str) -> dict[str, str]:

@@ -9,7 +9,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
+        from outbox.schedules import register_after_migrate
+
         from .api_cache import forget_reference_data
+        from .schedules import register_schedules
+
+        register_after_migrate(self, register_schedules)
 
         # What the API's order detail shows besides the order's own rows (see orders/api_cache.py).
         for model in ("carriers.Carrier", "orders.CustomStatus", settings.AUTH_USER_MODEL, "storefronts.Storefront"):

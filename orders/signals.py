@@ -22,3 +22,7 @@ refund_registered = Signal()
 # status_type: "general", "delivery" or "payment"; from_status: the CustomStatus the order had
 # for that type (None if none); to_status: the CustomStatus it has now.
 custom_status_changed = Signal()
+
+# payment_reminder_due(sender, order): a transfer or payment link order is still unpaid
+# UNPAID_REMINDER_HOURS after it was placed; sent once per order, by the unpaid-order sweep.
+payment_reminder_due = Signal()

@@ -1,18 +1,18 @@
-"""The notification log: every message written to the outbox, read-only, with the resend action."""
-from django.contrib import admin, messages
-from django.utils.html import format_html
+"""The notification log: every message written to the outbox, read-only, with resending (resend.py)."""
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from config.admin import CappedCountAdmin, ReadOnlyAdmin
 
-from .. import services
 from ..kinds import kind_of
 from ..models import Notification
+from .resend import ResendViews
 
 
 @admin.register(Notification)
-class NotificationAdmin(CappedCountAdmin, ReadOnlyAdmin):
+class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     # The date filter covers dates: no date hierarchy, which reads every row's date on each page;
     # one count, capped at 10,000 (CappedCountAdmin), not a second one of the whole log.
     list_display = [
@@ -30,7 +30,7 @@ class NotificationAdmin(CappedCountAdmin, ReadOnlyAdmin):
     fields = [
         "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason_text", "attempts",
         "next_attempt_at", "provider_message_id", "language", "subject", "body", "created_at", "sent_at",
-        "delivery_status", "delivery_status_at",
+        "delivery_status", "delivery_status_at", "resent_from_link", "resends_links",
     ]
     readonly_fields = fields
 
@@ -62,21 +62,30 @@ class NotificationAdmin(CappedCountAdmin, ReadOnlyAdmin):
         return format_html('<strong style="color:{}">{}</strong>', colours.get(obj.status, "inherit"),
                            obj.get_status_display())
 
-    def has_resend_permission(self, request):
-        return request.user.has_perm("notifications.resend_notification")
-
-    @admin.action(description=_("Resend the selected failed notifications (SMS cost credits again)"),
-                  permissions=["resend"])
+    @admin.action(description=_("Resend the selected notifications (a new message each; SMS cost credits "
+                                "again)"), permissions=["resend"])
     def resend(self, request, queryset):
-        failed = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
-        count = services.resend(failed)
-        ignored = queryset.count() - count
-        if count:
-            self.message_user(request, ngettext(
-                "%(count)d notification queued again.", "%(count)d notifications queued again.", count
-            ) % {"count": count}, messages.SUCCESS)
-        if ignored:
-            self.message_user(request, ngettext(
-                "%(count)d selected notification was not failed and was left alone.",
-                "%(count)d selected notifications were not failed and were left alone.", ignored,
-            ) % {"count": ignored}, messages.WARNING)
+        return self.resend_selected(request, queryset)
+
+    def get_urls(self):
+        return self.get_resend_urls() + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_resend": self.has_resend_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("resent from"))
+    def resent_from_link(self, obj):
+        if not obj.resent_from_id:
+            return "—"
+        return format_html('<a href="{}">#{}</a>', reverse("admin:notifications_notification_change",
+                                                            args=[obj.resent_from_id]), obj.resent_from_id)
+
+    @admin.display(description=_("resent as"))
+    def resends_links(self, obj):
+        ids = list(obj.resends.values_list("pk", flat=True))
+        if not ids:
+            return "—"
+        return format_html_join(", ", '<a href="{}">#{}</a>', (
+            (reverse("admin:notifications_notification_change", args=[pk]), pk) for pk in ids
+        ))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Milestone(models.TextChoices):
     ORDER_PLACED = "order_placed", _("Order placed")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
     PAYMENT_APPROVED = "payment_approved", _("Payment approved")
     PREPARING = "preparing", _("Preparing")
     SHIPPED = "shipped", _("Shipped")

@@ -120,6 +120,11 @@ class Notification(OutboxRow):
         help_text=_("What the email provider reported after sending."),
     )
     delivery_status_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # A staff resend: a new row, addressed and rendered afresh, beside the row it was resent from.
+    resent_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends",
+        verbose_name=_("resent from"),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -130,16 +135,19 @@ class Notification(OutboxRow):
         constraints = [
             # Exactly once per (order, milestone, channel), per (order, rule, channel) and per
             # (checkout, milestone, channel): the outbox writers rely on these.
+            # A staff resend is a row of its own, outside these promises.
             models.UniqueConstraint(
-                fields=["order", "milestone", "channel"], condition=Q(rule__isnull=True, order__isnull=False),
+                fields=["order", "milestone", "channel"],
+                condition=Q(rule__isnull=True, order__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_channel",
             ),
             models.UniqueConstraint(
-                fields=["order", "rule", "channel"], condition=Q(rule__isnull=False),
+                fields=["order", "rule", "channel"], condition=Q(rule__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_rule_and_channel",
             ),
             models.UniqueConstraint(
-                fields=["checkout", "milestone", "channel"], condition=Q(checkout__isnull=False),
+                fields=["checkout", "milestone", "channel"],
+                condition=Q(checkout__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_checkout_and_channel",
             ),
             models.CheckConstraint(
@@ -159,7 +167,7 @@ class Notification(OutboxRow):
             models.Index(fields=["created_at", "id"], name="notification_log_idx"),
             models.Index(fields=["status", "created_at", "id"], name="notification_log_status_idx"),
         ]
-        permissions = [("resend_notification", _("Can resend failed notifications"))]
+        permissions = [("resend_notification", _("Can resend notifications"))]
 
     def __str__(self):
         from ..kinds import kind_of

@@ -8,9 +8,9 @@ The package, by responsibility:
 - `recording`: writing the outbox rows (milestones, rules, checkout recovery, fallbacks);
 - `delivery`: claiming and sending rows; `channels`: SMS, push and email; `outcomes`: how a
   claimed row ends (final status, refund, fallback, retry);
-- `staff`: resend, the purchase experience page; `maintenance`: the sweep and the log purge;
-  `tracking`: the email provider's reports; `common`: what they share (the reasons logged are
-  codes: notifications/reasons.py);
+- `staff`: resend (a new row linked to the first, through the outbox), the purchase experience page;
+  `maintenance`: the sweep and the log purge; `tracking`: the email provider's reports; `common`: what
+  they share (the reasons logged are codes: notifications/reasons.py);
 - `subscriptions`: the web push subscriptions the timeline page stores.
 
 The flow:
@@ -38,13 +38,14 @@ from .recipients import (
     platform_sends_email,
 )
 from .recording import enqueue_deliveries, record_checkout_recovery, record_milestone, record_rules
-from .staff import resend, update_purchase_experience
+from .staff import RESENDABLE, Resent, resend, sms_resend_cost, update_purchase_experience
 from .subscriptions import MAX_PUSH_DEVICES_PER_ORDER, TooManyPushDevices, subscribe_push, unsubscribe_push
 from .tracking import apply_tracking_event
 
 __all__ = [
-    "MAX_PUSH_DEVICES_PER_ORDER", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
+    "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
     "all_milestone_settings", "apply_tracking_event", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
     "mobile_number", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_milestone",
-    "record_rules", "requeue_stale", "resend", "subscribe_push", "unsubscribe_push", "update_purchase_experience",
+    "record_rules", "requeue_stale", "resend", "sms_resend_cost", "subscribe_push", "unsubscribe_push",
+    "update_purchase_experience",
 ]

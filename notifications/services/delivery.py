@@ -97,7 +97,8 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
         # Earlier attempts never reported back (a worker died while sending): the last claim was no attempt.
         return _fail(notification, Reason.GAVE_UP, notification.reason_detail, attempts=notification.attempts - 1), ""
     kind = kind_of(notification)
-    no_longer_due = kind.no_longer_due(notification)
+    # Staff resent it on purpose: only a missing address (checked when it was written) stops it.
+    no_longer_due = None if notification.resent_from_id else kind.no_longer_due(notification)
     if no_longer_due:
         return _finish(notification, Status.SKIPPED, *no_longer_due), ""
 

@@ -1,32 +1,97 @@
-"""Staff actions: queue failed notifications again, save the purchase experience page."""
+"""Staff actions: resend notifications (a new row each, through the outbox), save the purchase
+experience page."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..defaults import MILESTONE_CHANNELS
+from ..kinds import kind_of
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
 from ..outbox import NOTIFICATIONS
+from ..reasons import Reason
 from .common import Status, _text
 from .recipients import all_milestone_settings
 
 
-def resend(notification_ids) -> int:
-    """Queue failed notifications again (an SMS is paid again). Returns how many were queued."""
+# What staff may resend: a message that has ended (a queued one is still on its way).
+RESENDABLE = (Status.SENT, Status.FAILED, Status.SKIPPED)
+
+
+@dataclass
+class Resent:
+    """What resend() did: the new rows, and the rows it left alone and why."""
+
+    rows: list[Notification] = field(default_factory=list)
+    still_queued: list[Notification] = field(default_factory=list)
+    sms_unconfirmed: list[Notification] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def resend(notification_ids, *, sms_confirmed: bool = False) -> Resent:
+    """Resend sent, failed or skipped notifications: for each, a new row linked to it (`resent_from`),
+    addressed and rendered afresh (the customer's current address, the template as it is now) and
+    delivered through the outbox like any other (an SMS is paid again). The first row stays as it was.
+
+    SMS rows are resent only with `sms_confirmed` (staff confirmed the credits they cost); queued rows
+    are left alone. Call it outside a transaction or inside the caller's: the deliveries are
+    enqueued once it commits.
+    """
+    result = Resent()
     with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update()
-            .filter(pk__in=list(notification_ids), status=Status.FAILED)
-            .values_list("pk", flat=True)
+        originals = list(
+            Notification.objects.select_for_update(of=("self",)).select_related("order", "checkout", "rule")
+            .filter(pk__in=list(notification_ids)).order_by("pk")
         )
-        Notification.objects.filter(pk__in=ids).update(
-            status=Status.QUEUED, reason_code="", reason_detail="", attempts=0, provider_message_id="", sent_at=None,
-            next_attempt_at=timezone.now(), locked_until=None, delivery_status="", delivery_status_at=None,
-            updated_at=timezone.now(),
-        )
-        NOTIFICATIONS.enqueue_after_commit(ids)
-    return len(ids)
+        rows = []
+        for original in originals:
+            if original.status not in RESENDABLE:
+                result.still_queued.append(original)
+            elif original.channel == Channel.SMS and not sms_confirmed:
+                result.sms_unconfirmed.append(original)
+            else:
+                rows.append(_resend_row(original))
+        result.rows = Notification.objects.insert_new(rows)
+        NOTIFICATIONS.enqueue_after_commit([row.pk for row in result.rows if row.status == Status.QUEUED])
+    return result
+
+
+def _resend_row(original: Notification) -> Notification:
+    """The new row (not saved) resending `original` to the address the customer has now."""
+    if original.milestone == Milestone.NEW_ORDER:
+        recipient, skip_reason = settings.STORE_EMAIL, None if settings.STORE_EMAIL else Reason.NO_EMAIL
+    else:
+        recipient, skip_reason = kind_of(original).address(original)
+    return Notification(
+        order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
+        channel=original.channel, recipient=recipient, resent_from=original,
+        status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
+        next_attempt_at=None if skip_reason else timezone.now(),
+    )
+
+
+def sms_resend_cost(notifications) -> int:
+    """The SMS credits resending these SMS rows costs: each rendered as it would go now."""
+    from billing.sms import count_segments
+
+    total = 0
+    for notification in notifications:
+        if notification.channel != Channel.SMS:
+            continue
+        kind = kind_of(notification)
+        try:
+            message = kind.render(notification, kind.language(notification))
+        except Exception:  # a template that cannot render: delivery will say so; count one segment
+            total += 1
+            continue
+        total += count_segments(message.body).segments
+    return total
 
 
 def update_purchase_experience(*, by, switches: dict, fallbacks: dict, platform_emails: dict | None = None) -> int:

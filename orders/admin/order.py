@@ -112,7 +112,16 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
     @admin.display(description=_("next step"))
     def next_step(self, order):
         action = services.next_action(order)
-        return action.label if action else "—"
+        if action is None:
+            return "—"
+        if action.code == "await_payment":
+            # How long the customer has been asked to pay (and whether the one reminder went out).
+            since = date_format(localtime(order.created_at), "SHORT_DATETIME_FORMAT")
+            text = gettext("Waiting for payment since %(date)s") % {"date": since}
+            if order.payment_reminded_at:
+                text += " · " + gettext("reminded")
+            return text
+        return action.label
 
     def get_search_results(self, request, queryset, search_term):
         # Not the admin's own (icontains over every field, which no index serves): see search.py.

@@ -128,6 +128,8 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # When the unpaid-order sweep sent its one payment reminder (orders/services/unpaid.py).
+    payment_reminded_at = models.DateTimeField(_("payment reminder sent"), null=True, blank=True, editable=False)
 
     objects = OrderQuerySet.as_manager()
 

@@ -15,6 +15,8 @@ services.accept(...)`):
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
 - custom_statuses.py: set_custom_status, clear_custom_status;
 - changes.py: mark_changed (another app changed what the order shows: its payment link);
+- unpaid.py: sweep_unpaid (the one payment reminder of an unpaid transfer or payment link order,
+  and its cancellation by the system after UNPAID_CANCEL_DAYS);
 - details.py: update_contact (a correction of the customer's contact or delivery details, e.g. from
   the store platform), redact_customer (erasing them on request).
 """
@@ -43,6 +45,7 @@ from .moves import accept, cancel, finalize, mark_ready_for_pickup, ship, start_
 from .payments import register_payment
 from .placing import NUMBER_DRAWS, place_order, record_oversold
 from .refunds import refund_refusal, refundable_amount, register_refund
+from .unpaid import cancel_unpaid, remind_unpaid, sweep_unpaid
 
 __all__ = [
     "ACCEPT_UNPAID_REASONS",
@@ -59,6 +62,7 @@ __all__ = [
     "accept",
     "allowed_moves",
     "cancel",
+    "cancel_unpaid",
     "check_move",
     "clear_custom_status",
     "finalize",
@@ -73,8 +77,10 @@ __all__ = [
     "refundable_amount",
     "register_payment",
     "register_refund",
+    "remind_unpaid",
     "set_custom_status",
     "ship",
     "start_preparation",
+    "sweep_unpaid",
     "update_contact",
 ]

@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 
-from config.settings import _duration
+from config.settings.base import _duration
 from tests.factories import SuperuserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ PASSWORD = "secret-pass-123"  # the factories' password
 
 @pytest.fixture
 def axes_on(settings):
-    # As in production (config/settings.py); the rest of the suite logs in without a request.
+    # As in production (config/settings/base.py); the rest of the suite logs in without a request.
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 10
     settings.AXES_COOLOFF_TIME = timedelta(hours=1)

@@ -41,23 +41,23 @@ def test_the_purchase_experience_page_shows_a_switch_per_milestone_and_channel(s
 def test_saving_the_page_changes_the_switches_and_logs_who_changed_what(staff_client, admin_user):
     data = form_from_settings()
     del data["shipped.sms"]
-    data["ready_for_pickup.email"] = "on"
+    data["finalized.email"] = "on"
     data["preparing.fallback"] = "sms"
     response = staff_client.post(PAGE, data)
     assert response.status_code == 302
 
     shipped = MilestoneSetting.objects.get(milestone="shipped")
     assert (shipped.email, shipped.sms, shipped.push) == (True, False, True)
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is True
+    assert MilestoneSetting.objects.get(milestone="finalized").email is True
     assert MilestoneSetting.objects.get(milestone="preparing").fallback_channel == "sms"
     changes = {(c.setting, c.old_value, c.new_value, c.changed_by) for c in PurchaseExperienceChange.objects.all()}
     assert changes == {
         ("Shipped · SMS", "on", "off", admin_user),
-        ("Ready for pickup · Email", "off", "on", admin_user),
+        ("Finalized · Email", "off", "on", admin_user),
         ("Preparing · fallback channel", "off", "SMS", admin_user),
     }
     page = staff_client.get(PAGE).content.decode()
-    assert "Ready for pickup · Email" in page and "boss" in page  # the recent changes table
+    assert "Finalized · Email" in page and "boss" in page  # the recent changes table
 
     staff_client.post(PAGE, form_from_settings())  # saving again changes nothing
     assert PurchaseExperienceChange.objects.count() == 3
@@ -91,21 +91,21 @@ def test_staff_who_may_only_view_cannot_change_the_switches(client):
 def test_the_page_refuses_a_fallback_channel_the_milestone_cannot_use_and_saves_nothing(staff_client):
     data = form_from_settings()
     data["shipped.fallback"] = "fax"
-    data["ready_for_pickup.email"] = "on"
+    data["finalized.email"] = "on"
     data["new_order.sms"] = "on"  # the staff's email has no SMS switch: never read
     response = staff_client.post(PAGE, data)
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["shipped.fallback"] == ["Select a valid choice. fax is not one of the available choices."]
     assert "Select a valid choice" in response.content.decode()
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is False
+    assert MilestoneSetting.objects.get(milestone="finalized").email is False
     assert not PurchaseExperienceChange.objects.exists()
 
     del data["shipped.fallback"]
     assert staff_client.post(PAGE, data).status_code == 302
-    assert MilestoneSetting.objects.get(milestone="ready_for_pickup").email is True
+    assert MilestoneSetting.objects.get(milestone="finalized").email is True
     assert not MilestoneSetting.objects.get(milestone="new_order").sms
-    assert [c.setting for c in PurchaseExperienceChange.objects.all()] == ["Ready for pickup · Email"]
+    assert [c.setting for c in PurchaseExperienceChange.objects.all()] == ["Finalized · Email"]
 
 
 def test_staff_who_may_only_view_see_the_switches_disabled(client):
@@ -139,7 +139,7 @@ def test_the_log_is_read_only_filtered_and_searchable(staff_client, staff):
     assert staff_client.post(f"{LOG}{row.pk}/delete/").status_code == 403
 
 
-def test_the_resend_action_queues_failed_rows_again_and_sends_them(staff_client, staff, commit):
+def test_the_resend_action_resends_failed_and_sent_rows_as_new_rows(staff_client, staff, commit):
     order = place(by=staff)
     failed = Notification.objects.get(order=order, milestone="order_placed")
     Notification.objects.filter(pk=failed.pk).update(status="failed", reason_code="provider_error", reason_detail="HTTP 500", attempts=5)
@@ -150,11 +150,13 @@ def test_the_resend_action_queues_failed_rows_again_and_sends_them(staff_client,
         response = staff_client.post(LOG, {"action": "resend", "_selected_action": [failed.pk, sent.pk]})
     assert response.status_code == 302
     failed.refresh_from_db()
-    assert (failed.status, failed.attempts, failed.reason) == ("sent", 1, "")
-    assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+    assert (failed.status, failed.attempts, failed.reason) == ("failed", 5, "HTTP 500")  # the first row stays
+    again = {row.resent_from_id: row for row in Notification.objects.filter(resent_from__isnull=False)}
+    assert set(again) == {failed.pk, sent.pk}
+    assert {row.status for row in again.values()} == {"sent"}
+    assert sorted(m.to[0] for m in mail.outbox) == ["maria@example.com", "orders@example.com"]
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["1 notification queued again.",
-                        "1 selected notification was not failed and was left alone."]
+    assert messages == ["2 notifications resent: a new row each in the log, sent again."]
 
 
 def test_the_template_editor_rejects_template_errors_and_unknown_fields(staff_client):

@@ -165,20 +165,22 @@ def test_resending_a_failed_sms_charges_it_again(staff, credits, sms_outbox):
     Notification.objects.filter(pk=sms.pk).update(status="failed", reason_code="provider_error", reason_detail="Twilio HTTP 400", attempts=1)
     before = credits()
 
-    assert notifications.resend([sms.pk]) == 1
-    sms.refresh_from_db()
-    assert (sms.status, sms.reason, sms.attempts) == ("queued", "", 0)
-    deliver_notification(sms.pk)
-    sms.refresh_from_db()
-    assert sms.status == "sent"
+    assert len(notifications.resend([sms.pk])) == 0  # an SMS waits for its credits to be confirmed
+    [again] = notifications.resend([sms.pk], sms_confirmed=True).rows
+    assert (again.status, again.resent_from_id, again.attempts) == ("queued", sms.pk, 0)
+    deliver_notification(again.pk)
+    again.refresh_from_db()
+    assert again.status == "sent"
     assert len(sms_outbox) == 1
     assert credits() == before - 1
+    sms.refresh_from_db()
+    assert sms.status == "failed"
 
 
-def test_resend_leaves_rows_that_did_not_fail(staff):
+def test_resend_leaves_rows_still_on_their_way(staff):
     order = shipped_order(staff)
     email = Notification.objects.get(order=order, milestone="shipped", channel="email")
-    deliver_notification(email.pk)
-    assert notifications.resend([email.pk]) == 0
-    email.refresh_from_db()
-    assert email.status == "sent"
+    result = notifications.resend([email.pk])
+    assert len(result) == 0 and result.still_queued == [email]
+    assert not Notification.objects.filter(resent_from=email).exists()
+

@@ -117,7 +117,7 @@ def test_cancelled_order_gets_the_cancellation_email_only(staff, commit):
 def test_pickup_order_never_gets_shipped_and_ready_for_pickup_carries_the_pickup_point(
     staff, commit, push_outbox, sms_outbox
 ):
-    switch("ready_for_pickup", email=True)
+    # Ready for pickup is on by default (email and push); finalized is not.
     order = pay(place(by=staff, fulfillment="pickup", language="es"), by=staff)
     services.accept(order, by=staff)
     services.start_preparation(order, by=staff)
@@ -133,6 +133,9 @@ def test_pickup_order_never_gets_shipped_and_ready_for_pickup_carries_the_pickup
     assert [m.subject for m in mail.outbox] == [f"Tu pedido {order.number} está listo para retirar"]
     assert "Local Palermo, Honduras 4800, CABA" in mail.outbox[0].body
     assert sms_outbox == [] and push_outbox == []
+    push = Notification.objects.get(order=order, milestone="ready_for_pickup", channel="push")
+    assert (push.status, push.reason) == ("skipped", "no push subscription")
+    assert not Notification.objects.filter(order=order, milestone="finalized").exists()
 
 
 def test_a_shipped_signal_for_a_pickup_order_writes_no_notification(staff):

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from config.settings import _local_vapid_keys
+from config.settings.apps import _local_vapid_keys
 from notifications.models import MilestoneSetting
 
 from .helpers import switch

@@ -186,3 +186,21 @@ def test_orders_are_not_added_or_deleted_by_hand(staff_client):
 
     assert staff_client.get(reverse("admin:orders_order_add")).status_code == 403
     assert staff_client.get(reverse("admin:orders_order_delete", args=[order.pk])).status_code == 403
+
+
+def test_the_next_step_says_since_when_an_order_waits_for_its_payment(staff_client):
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    from orders.models import Order
+
+    waiting = OrderFactory(payment_method=PaymentMethod.TRANSFER)
+    reminded = OrderFactory(payment_method=PaymentMethod.PAYMENT_LINK)
+    Order.objects.filter(pk=reminded.pk).update(payment_reminded_at=timezone.now())
+    html = staff_client.get(LIST_URL).content.decode()
+    since = date_format(localtime(waiting.created_at), "SHORT_DATETIME_FORMAT")
+    assert f"Waiting for payment since {since}" in html
+    assert f"Waiting for payment since {date_format(localtime(reminded.created_at), 'SHORT_DATETIME_FORMAT')} · reminded" in html
+
+    spanish = staff_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Esperando el pago desde el" in spanish
