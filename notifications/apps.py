@@ -31,6 +31,9 @@ class NotificationsConfig(AppConfig):
         order_signals.custom_status_changed.connect(
             receivers.on_custom_status_changed, dispatch_uid="notifications.on_custom_status_changed"
         )
+        order_signals.refund_registered.connect(
+            receivers.on_refund_registered, dispatch_uid="notifications.on_refund_registered"
+        )
         order_signals.payment_reminder_due.connect(
             receivers.on_payment_reminder_due, dispatch_uid="notifications.on_payment_reminder_due"
         )

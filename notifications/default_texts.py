@@ -199,6 +199,17 @@ EMAILS: dict[tuple[str, str], dict] = {
         "If you have any questions, just reply to this email.",
         follow=False,
     ),
+    # --- refunded (the amount is what was refunded on the order by the time the message goes out)
+    ("refunded", "es"): _email("es", "Reintegro de tu pedido {{ order_number }}", "Hola {{ customer_first_name }}:\n\n"
+        "Te hicimos un reintegro de {{ refund_amount }} por tu pedido {{ order_number }}. Según tu medio de pago, "
+        "puede tardar unos días en verse en tu cuenta.\n\nSi tenés alguna duda, respondé este email."),
+    ("refunded", "pt-br"): _email("pt-br", "Reembolso do seu pedido {{ order_number }}", "Olá, {{ customer_first_name }}!"
+        "\n\nFizemos o reembolso de {{ refund_amount }} referente ao seu pedido {{ order_number }}. Dependendo da "
+        "forma de pagamento, pode levar alguns dias para aparecer na sua conta.\n\nEm caso de dúvidas, é só responder "
+        "este e-mail."),
+    ("refunded", "en"): _email("en", "Refund for your order {{ order_number }}", "Hi {{ customer_first_name }},\n\n"
+        "We've refunded {{ refund_amount }} for your order {{ order_number }}. Depending on how you paid, it may "
+        "take a few days to show in your account.\n\nIf you have any questions, just reply to this email."),
     # --- checkout recovery (a checkout the customer started and did not finish)
     ("checkout_recovery", "es"): _email(
         "es",
@@ -314,6 +325,12 @@ SMS: dict[tuple[str, str], str] = {
     ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled"
     "{% if cancel_reason %} ({{ cancel_reason|truncatechars:60 }}){% endif %}. Questions? Write to "
     "{{ store_email }}",
+    ("refunded", "es"): "{{ store_name }}: te reintegramos {{ refund_amount }} de tu pedido {{ order_number }}. "
+    "¿Dudas? Escribinos a {{ store_email }}",
+    ("refunded", "pt-br"): "{{ store_name }}: reembolsamos {{ refund_amount }} do seu pedido {{ order_number }}. "
+    "Dúvidas? Escreva para {{ store_email }}",
+    ("refunded", "en"): "{{ store_name }}: we refunded {{ refund_amount }} for your order {{ order_number }}. "
+    "Questions? Write to {{ store_email }}",
     ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Terminala acá: {{ resume_link }}",
     ("checkout_recovery", "pt-br"): "{{ store_name }}: sua compra está esperando por você. Finalize aqui: "
     "{{ resume_link }}",
@@ -368,6 +385,12 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
                              "{{ timeline_link }}"),
     ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled." + _PUSH_REASON,
                           "{{ timeline_link }}"),
+    ("refunded", "es"): ("Reintegro de tu pedido", "Te reintegramos {{ refund_amount }} del pedido {{ order_number }}.",
+                         "{{ timeline_link }}"),
+    ("refunded", "pt-br"): ("Reembolso do seu pedido", "Reembolsamos {{ refund_amount }} do pedido {{ order_number }}.",
+                            "{{ timeline_link }}"),
+    ("refunded", "en"): ("Refund for your order", "We refunded {{ refund_amount }} for order {{ order_number }}.",
+                         "{{ timeline_link }}"),
 }
 
 # The payment reminder's words (reminder_texts.py), in the same shape.

@@ -19,6 +19,7 @@ DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
     "ready_for_pickup": {"email": True, "sms": False, "push": True},
     "finalized": {"email": False, "sms": False, "push": False},
     "cancelled": {"email": True, "sms": False, "push": False},
+    "refunded": {"email": True, "sms": False, "push": False},
     "checkout_recovery": {"email": True, "sms": False, "push": False},
     "new_order": {"email": True, "sms": False, "push": False},
 }

@@ -308,6 +308,8 @@ def _example_order(orders, milestone: str):
         return orders.exclude(tracking_code="").first() or orders.first()
     if milestone == Milestone.READY_FOR_PICKUP:
         return orders.exclude(pickup_point="").first() or orders.first()
+    if milestone == Milestone.REFUNDED:
+        return orders.filter(refunds__isnull=False).first() or orders.first()
     return orders.first()
 
 

@@ -51,6 +51,12 @@ def on_payment_received(sender, order, payment, became_paid=False, by=None, noti
         services.record_milestone(order, Milestone.PAYMENT_APPROVED, notify_customer=notify_customer)
 
 
+def on_refund_registered(sender, order, refund, by=None, notify_customer=True, **kwargs):
+    # One message per order and channel: the first refund tells the customer (with what was refunded
+    # by the time it goes out); the timeline page lists every refund.
+    services.record_milestone(order, Milestone.REFUNDED, notify_customer=notify_customer)
+
+
 def on_payment_reminder_due(sender, order, **kwargs):
     services.record_milestone(order, Milestone.PAYMENT_REMINDER)
 

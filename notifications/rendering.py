@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import VariableNode
 from django.utils import translation
@@ -41,6 +42,7 @@ FIELDS = {
     "payment_method": _("Payment method"),
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
+    "refund_amount": _("Amount refunded on the order, with currency"),
     "payment_link": _("Payment link (payment link orders; empty for the others)"),
     "transfer_details": _("How to pay by bank transfer (transfer orders; empty for the others)"),
     "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
@@ -80,6 +82,7 @@ SAMPLE_CONTEXT = {
     "transfer_details": "Banco Demo · CBU 0000003100010000000001 · alias TIENDA.DEMO",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
+    "refund_amount": "$ 11.500,00",
     "cancel_reason": "Nos quedamos sin stock del talle elegido.",
 }
 
@@ -148,10 +151,15 @@ def message_context(order, *, language: str) -> LazyContext:
         "payment_method": order.get_payment_method_display,
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
+        "refund_amount": lambda: order.format_money(_refunded(order), language),
         "payment_link": lambda: payment_links.customer_url(order),
         "transfer_details": lambda: transfer_details(order),
         "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
+
+
+def _refunded(order):
+    return order.refunds.aggregate(total=Sum("amount"))["total"] or 0
 
 
 def transfer_details(order) -> str:
@@ -302,6 +310,7 @@ REQUIRED_FIELDS = {
     "shipped": ("tracking_code", "tracking_link"),
     "ready_for_pickup": ("pickup_point",),
     "checkout_recovery": ("resume_link",),
+    "refunded": ("refund_amount",),
 }
 
 

@@ -209,6 +209,10 @@ def overview_rows() -> list[dict]:
         "type": _("Payment"), "label": _("Paid"), "note": _("The payments cover the order's total"),
         "milestones": milestones(Milestone.PAYMENT_APPROVED), "rules": [],
     })
+    rows.append({
+        "type": _("Payment"), "label": _("Refunded"), "note": _("Staff register a refund of a paid order"),
+        "milestones": milestones(Milestone.REFUNDED), "rules": [],
+    })
     for status in custom_statuses():
         rows.append({
             "type": RuleStatusType(status.type).label, "label": status.label,

@@ -63,6 +63,7 @@ def detail_queryset():
     return Order.objects.select_related("carrier").with_custom_statuses().prefetch_related(
         "lines",
         "payments",
+        "refunds",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor__storefront")),
     )
 
@@ -187,6 +188,29 @@ class PaymentCreateView(IdempotentPostMixin, OrderView):
         data = s.PaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
         order_services.register_payment(order, by=request.user, **data.validated_data)
+        return self.order_response(order, status.HTTP_201_CREATED)
+
+
+class RefundCreateView(IdempotentPostMixin, OrderView):
+    @extend_schema(
+        operation_id="orders_refunds_create",
+        summary=_("Register a refund"),
+        description=_(
+            "Money given back on a paid order (typically a cancelled one): the payment status becomes "
+            "partially_refunded, or refunded once everything paid was given back. More than was paid and not "
+            "refunded yet answers 409 refund_exceeds_paid; an order that is not paid, 409 not_paid; one refunded "
+            "in full, 409 already_refunded. Answers the updated order."
+        ),
+        request=s.RefundInput,
+        parameters=POST_PARAMETERS,
+        responses={201: representation.OrderDetailOutput, **errors(400, 401, 403, 404, 409, 422, 429)},
+        tags=["orders"],
+    )
+    def post(self, request, number):
+        order = self.get_order(number, queryset=Order.objects.all())
+        data = s.RefundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_services.register_refund(order, by=request.user, **data.validated_data)
         return self.order_response(order, status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,7 @@ behind); processes that do not share the Django cache (`CACHE_URL`) see that wit
 API_ORDER_CACHE_SECONDS. The shape is a digest of orders/representation.py's source and SITE_URL, so a
 deploy that changes the output never reads the old one's entries from a shared cache.
 
-A hit costs one small query (the order's id and `updated_at`) instead of the five that build it.
+A hit costs one small query (the order's id and `updated_at`) instead of the six that build it.
 """
 from __future__ import annotations
 

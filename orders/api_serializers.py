@@ -126,6 +126,20 @@ class PaymentInput(NotifyInput):
     reference = CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
+class RefundInput(NotifyInput):
+    amount = MoneyInputField(
+        min_value=Decimal("0.01"), help_text=_("At most what was paid on the order and not refunded yet."),
+    )
+    reference = CharField(
+        max_length=120, required=False, allow_blank=True, default="",
+        help_text=_("The refund's transfer, gateway or receipt number."),
+    )
+    note = CharField(
+        max_length=1000, required=False, allow_blank=True, default="", multiline=True,
+        help_text=_("For the store's staff (the customer does not see it). May span several lines."),
+    )
+
+
 class ShipInput(NotifyInput):
     carrier = CharField(max_length=40, help_text=_("A carrier code from GET /api/v1/carriers/."))
     tracking_code = CharField(max_length=60)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("orders/", api.OrderListCreateView.as_view(), name="orders"),
     path("orders/<str:number>/", api.OrderDetailView.as_view(), name="order"),
     path("orders/<str:number>/payments/", api.PaymentCreateView.as_view(), name="order-payments"),
+    path("orders/<str:number>/refunds/", api.RefundCreateView.as_view(), name="order-refunds"),
     path("orders/<str:number>/accept/", api.AcceptView.as_view(), name="order-accept"),
     path("orders/<str:number>/prepare/", api.PrepareView.as_view(), name="order-prepare"),
     path("orders/<str:number>/ship/", api.ShipView.as_view(), name="order-ship"),

@@ -1,6 +1,6 @@
 """One small factory per timeline event, so timeline rows are written the same way everywhere; and
 the readers of what an event recorded that others show (the cancel reason)."""
-from .models import CustomStatus, Order, OrderEvent, Payment, Status
+from .models import CustomStatus, Order, OrderEvent, Payment, Refund, Status
 
 
 def order_placed_event(*, order: Order, user) -> OrderEvent:
@@ -28,6 +28,19 @@ def payment_registered_event(*, order: Order, user, payment: Payment) -> OrderEv
         actor=user,
         note=payment.reference,
         data={"payment_id": payment.pk, "amount": str(payment.amount), "paid": order.is_paid},
+    )
+
+
+def refund_registered_event(*, order: Order, user, refund: Refund) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        kind=OrderEvent.Kind.REFUND_REGISTERED,
+        actor=user,
+        note=" · ".join(part for part in (refund.reference, refund.note) if part),
+        data={
+            "refund_id": refund.pk, "amount": str(refund.amount), "reference": refund.reference,
+            "payment_status": order.payment_status,
+        },
     )
 
 

@@ -192,3 +192,36 @@ class PaymentForm(MoveForm):
             "reference": self.cleaned_data.get("reference", ""),
             "proof": self.cleaned_data.get("proof") or None,
         }
+
+
+class RefundForm(MoveForm):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reference = forms.CharField(
+        label=_("Refund reference code"),
+        max_length=120,
+        required=False,
+        help_text=_("The transfer's, the gateway's or the receipt's number of the money given back."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+        required=False,
+        help_text=_("For the staff: why, or how the money was given back. The customer does not see it."),
+    )
+    field_order = ["amount", "reference", "note", "notify_customer"]
+
+    def __init__(self, *args, order, refundable: Decimal | None = None, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        if refundable is not None and refundable > 0:
+            self.fields["amount"].initial = refundable
+        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": order.currency}
+        self.fields["notify_customer"].help_text = _("Send the customer the refund message (as configured).")
+
+    def service_kwargs(self) -> dict:
+        return {
+            **super().service_kwargs(),
+            "amount": self.cleaned_data["amount"],
+            "reference": self.cleaned_data.get("reference", ""),
+            "note": self.cleaned_data.get("note", ""),
+        }

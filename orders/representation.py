@@ -1,7 +1,7 @@
 """The order as JSON: what the storefront API answers and what every webhook carries.
 
 `OrderOutput` is an order as the API's list shows it and as `data.order` of a webhook event;
-`OrderDetailOutput` adds its payments and its timeline (GET /api/v1/orders/{number}/). One
+`OrderDetailOutput` adds its payments, refunds and timeline (GET /api/v1/orders/{number}/). One
 definition for both, so a storefront reads the same fields, in the same formats, wherever the
 order reaches it. Amounts are strings with two decimals (`api.serializers.MoneyField`).
 """
@@ -67,6 +67,13 @@ class LineOutput(serializers.Serializer):
 class PaymentOutput(serializers.Serializer):
     amount = MoneyField()
     reference = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RefundOutput(serializers.Serializer):
+    amount = MoneyField()
+    reference = serializers.CharField()
+    note = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
@@ -192,8 +199,9 @@ class OrderOutput(serializers.Serializer):
 
 
 class OrderDetailOutput(OrderOutput):
-    """An order with its payments and its timeline."""
+    """An order with its payments, refunds and timeline."""
 
     payments = PaymentOutput(many=True)
+    refunds = RefundOutput(many=True, help_text=_("Money given back on the order, oldest first."))
     events = EventOutput(many=True, help_text=_("The timeline, oldest first."))
 

@@ -9,7 +9,8 @@ from .models import CustomStatus
 GROUP_PERMISSIONS = {
     "Order managers": [
         "accept_order", "prepare_order", "ship_order", "ready_for_pickup_order", "finalize_order",
-        "cancel_order", "register_payment", "view_order", "change_order", "set_custom_status", "view_customstatus",
+        "cancel_order", "register_payment", "register_refund", "view_order", "change_order", "set_custom_status",
+        "view_customstatus",
     ],
     "Dispatch": [
         "prepare_order", "ship_order", "ready_for_pickup_order", "finalize_order", "view_order", "set_custom_status",

@@ -14,6 +14,10 @@ order_status_changed = Signal()
 # payment_received(sender, order, payment, became_paid, by, notify_customer)
 payment_received = Signal()
 
+# refund_registered(sender, order, refund, fully_refunded, by, notify_customer): money was given
+# back on a paid order; fully_refunded: nothing paid is left to refund.
+refund_registered = Signal()
+
 # custom_status_changed(sender, order, status_type, from_status, to_status, by, notify_customer)
 # status_type: "general", "delivery" or "payment"; from_status: the CustomStatus the order had
 # for that type (None if none); to_status: the CustomStatus it has now.

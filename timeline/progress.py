@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils.translation import pgettext_lazy
 
-from orders.models import CustomStatusType, FulfillmentMethod, OrderEvent, PaymentMethod, Status
+from orders.models import CustomStatusType, FulfillmentMethod, OrderEvent, PaymentMethod, PaymentStatus, Status
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
 
@@ -45,6 +45,15 @@ UNPAID_HINTS = {
     ),
 }
 PAID_MESSAGE = pgettext_lazy("order timeline payment", "Paid")
+REFUND_DUE_HINT = pgettext_lazy("order timeline payment", "Your order was cancelled: we will refund what you paid.")
+REFUNDED_MESSAGES = {
+    PaymentStatus.REFUNDED: pgettext_lazy("order timeline payment", "Refunded"),
+    PaymentStatus.PARTIALLY_REFUNDED: pgettext_lazy("order timeline payment", "Partially refunded"),
+}
+REFUNDED_HINT = pgettext_lazy(
+    "order timeline payment",
+    "We refunded %(amount)s. Depending on how you paid, it may take a few days to show in your account.",
+)
 
 
 @dataclass(frozen=True)
@@ -170,10 +179,15 @@ def _build_core_progress(order, events: list[OrderEvent]) -> Progress:
     return Progress(steps=steps, cancelled_at=None, paid_at=paid_at)
 
 
-def payment_message(order) -> tuple[str, str] | None:
-    """(headline, explanation) about the payment, or None when there is nothing to say."""
+def payment_message(order, refunded: str = "") -> tuple[str, str] | None:
+    """(headline, explanation) about the payment, or None when there is nothing to say.
+
+    refunded: what was refunded on the order, written as money (for a refunded order).
+    """
+    if order.payment_status in REFUNDED_MESSAGES:
+        return REFUNDED_MESSAGES[order.payment_status], REFUNDED_HINT % {"amount": refunded}
     if order.is_paid:
-        return PAID_MESSAGE, ""
+        return PAID_MESSAGE, REFUND_DUE_HINT if order.status == Status.CANCELLED else ""
     if order.status == Status.CANCELLED:
         return None
     message = UNPAID_MESSAGES.get(order.payment_method)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -140,6 +141,7 @@ def order_timeline(request, token):
         )
     )
     lines = list(order.lines.only("name", "quantity", "order_id"))
+    refunds = list(order.refunds.only("amount", "created_at", "order_id")) if order.has_refunds else []
     is_open = order.status not in (Status.FINALIZED, Status.CANCELLED)
     shipped = (
         order.status in (Status.SHIPPED, Status.FINALIZED) and order.carrier_id is not None and bool(order.tracking_code)
@@ -150,6 +152,7 @@ def order_timeline(request, token):
     link = payment_links.for_order(order) if not order.is_paid and order.status != Status.CANCELLED else None
 
     with translation.override(language):
+        refunded = sum((refund.amount for refund in refunds), Decimal("0"))
         context = {
             "store_name": settings.STORE_NAME,
             "store_logo_url": settings.STORE_LOGO_URL,
@@ -158,8 +161,14 @@ def order_timeline(request, token):
             "cancel_reason": cancel_reason(order),
             "first_name": order.customer_first_name,
             "progress": build_progress(order, events),
-            "payment": payment_message(order),
-            "total": order.format_money(order.total, translation.get_language()),
+            "payment": payment_message(order, refunded=order.format_money(refunded, language)),
+            "refunds": [
+                {"amount": order.format_money(refund.amount, language), "at": refund.created_at} for refund in refunds
+            ],
+            "store_email": settings.STORE_EMAIL,
+            "store_phone": settings.STORE_PHONE,
+            "store_phone_link": re.sub(r"[^\d+]", "", settings.STORE_PHONE),
+            "total": order.format_money(order.total, language),
             "lines": lines,
             "shipped": shipped,
             "tracking_redirect_url": reverse("timeline:track", args=[order.public_token]) if shipped else "",

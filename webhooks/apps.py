@@ -21,6 +21,9 @@ class WebhooksConfig(AppConfig):
         order_signals.payment_received.connect(
             receivers.on_payment_received, dispatch_uid="webhooks.on_payment_received"
         )
+        order_signals.refund_registered.connect(
+            receivers.on_refund_registered, dispatch_uid="webhooks.on_refund_registered"
+        )
         order_signals.custom_status_changed.connect(
             receivers.on_custom_status_changed, dispatch_uid="webhooks.on_custom_status_changed"
         )

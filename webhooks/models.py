@@ -34,6 +34,7 @@ class Event(models.TextChoices):
         "order.custom_status_changed", pgettext_lazy("webhook event", "Order custom status changed")
     )
     ORDER_CANCELLED = "order.cancelled", pgettext_lazy("webhook event", "Order cancelled")
+    ORDER_REFUNDED = "order.refunded", pgettext_lazy("webhook event", "Order refunded")
 
 
 def validate_events(value) -> None:

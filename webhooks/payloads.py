@@ -139,6 +139,17 @@ def payment(payment) -> dict:
     }
 
 
+def refund(refund, fully_refunded: bool) -> dict:
+    return {
+        "refund": {
+            "amount": f"{refund.amount:.2f}",
+            "reference": refund.reference,
+            "created_at": timestamp(refund.created_at),
+            "fully_refunded": fully_refunded,
+        }
+    }
+
+
 def _custom_status(status) -> dict | None:
     if status is None:
         return None

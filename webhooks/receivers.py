@@ -29,6 +29,10 @@ def on_payment_received(sender, order, payment, became_paid=False, **kwargs):
         services.record_events(order, [(Event.ORDER_PAID, lambda: payloads.payment(payment))])
 
 
+def on_refund_registered(sender, order, refund, fully_refunded=False, **kwargs):
+    services.record_events(order, [(Event.ORDER_REFUNDED, lambda: payloads.refund(refund, fully_refunded))])
+
+
 def on_custom_status_changed(sender, order, status_type, from_status, to_status, **kwargs):
     def data():
         return payloads.custom_status_change(status_type, from_status, to_status)

@@ -58,6 +58,7 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SITE_URL = (env("SITE_URL", default="") or env("RUN_SITE_URL", default="http://127.0.0.1:8000")).rstrip("/")
 STORE_NAME = env("STORE_NAME", default="Tienda Demo")
 STORE_EMAIL = env("STORE_EMAIL", default="orders@example.com")
+STORE_PHONE = env("STORE_PHONE", default="")  # shown to customers beside STORE_EMAIL, e.g. "+54 11 5555-0000"
 STORE_LOGO_URL = env("STORE_LOGO_URL", default="")
 
 INSTALLED_APPS = [

@@ -15,6 +15,7 @@ class Milestone(models.TextChoices):
     READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
     FINALIZED = "finalized", _("Finalized")
     CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
     CHECKOUT_RECOVERY = "checkout_recovery", _("Checkout recovery")
     NEW_ORDER = "new_order", _("New order (staff)")
 

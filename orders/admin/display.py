@@ -1,4 +1,4 @@
-"""The order screens' words for statuses, custom status changes and what was paid.
+"""The order screens' words for statuses, custom status changes and what was paid and refunded.
 
 (The helpers other apps use too, `money` and `person_label`, are orders/display.py.)
 """
@@ -13,6 +13,10 @@ from ..models import CustomStatus, CustomStatusType, Order, OrderEvent, Status
 
 def paid_amount(order: Order) -> Decimal:
     return order.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def refunded_amount(order: Order) -> Decimal:
+    return order.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
 def status_label(value: str) -> str:

@@ -1,11 +1,11 @@
-"""The order page's read-only tables: its products, its payments and its timeline."""
+"""The order page's read-only tables: its products, its payments, its refunds and its timeline."""
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..display import money, person_label
-from ..models import Order, OrderEvent, OrderLine, Payment
+from ..models import Order, OrderEvent, OrderLine, Payment, Refund
 from .display import custom_status_change, custom_status_names, status_label
 
 
@@ -73,6 +73,24 @@ class PaymentInline(ReadOnlyInline):
     @admin.display(description=_("recorded by"))
     def recorded_by_label(self, payment):
         return person_label(payment.recorded_by)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order", "recorded_by__storefront")
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    verbose_name_plural = _("Refunds")
+    fields = ["created_at", "amount_display", "reference", "note", "recorded_by_label"]
+    readonly_fields = fields
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, refund):
+        return money(refund.order, refund.amount)
+
+    @admin.display(description=_("recorded by"))
+    def recorded_by_label(self, refund):
+        return person_label(refund.recorded_by)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "recorded_by__storefront")

@@ -1,6 +1,6 @@
 """The order page's move buttons and the pages behind them: one per move of orders/services/, and
-Register payment. Each page asks for the move's input, checks the staff member's permission, and
-shows what the service said.
+Register payment (Register refund is refunds.py). Each page asks for the move's input, checks the
+staff member's permission, and shows what the service said.
 """
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from ..forms import CancelForm, MoveForm, PaymentForm, ShipForm
 from ..models import FulfillmentMethod, Order, Status
 from ..services import TransitionNotAllowed
 from .display import paid_amount
-from .pages import OrderPages, change_url
+from .pages import Button, OrderPages, change_url
+from .refunds import refund_button
 
 
 @dataclass(frozen=True)
@@ -103,21 +104,9 @@ def payment_refusal(order: Order) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Button:
-    name: str
-    label: Any
-    url: str
-    reason: str | None
-    danger: bool = False
-
-    @property
-    def enabled(self) -> bool:
-        return self.reason is None
-
-
 def order_buttons(request, order: Order) -> list[Button]:
-    """The order page's buttons: each move and Register payment, enabled or with the reason it is not."""
+    """The order page's buttons: each move, Register payment and (on a paid order) Register refund,
+    enabled or with the reason it is not."""
     user = request.user
     refusals = services.allowed_moves(order)
     buttons = []
@@ -141,6 +130,9 @@ def order_buttons(request, order: Order) -> list[Button]:
             reason=reason or payment_refusal(order),
         )
     )
+    refund = refund_button(request, order)
+    if refund is not None:
+        buttons.append(refund)
     return buttons
 
 

@@ -17,11 +17,12 @@ from config.admin import CappedCountAdmin
 from ..models import FulfillmentMethod, Order, Status
 from .actions import BulkActions
 from .custom_statuses import CustomStatusViews, custom_status_rows
-from .display import paid_amount
+from .display import paid_amount, refunded_amount
 from .filters import OversoldFilter
-from .inlines import OrderEventInline, OrderLineInline, PaymentInline
+from .inlines import OrderEventInline, OrderLineInline, PaymentInline, RefundInline
 from . import search
 from .moves import MoveViews, order_buttons
+from .refunds import RefundViews
 from .sheet import SheetViews
 
 
@@ -43,9 +44,10 @@ class OrderChangeList(ChangeList):
 
 
 @admin.register(Order)
-class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCountAdmin):
+class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetViews, CappedCountAdmin):
     """Orders are read and moved here, never added or deleted. The bulk actions and the pages under
-    an order's address are methods mixed in from actions.py, moves.py, custom_statuses.py and sheet.py."""
+    an order's address are methods mixed in from actions.py, moves.py, refunds.py, custom_statuses.py
+    and sheet.py."""
 
     # Eleven columns fit 1366 px beside the filters: the city under the customer, the payment status
     # under its method.
@@ -63,7 +65,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
     # every order) to each page load. The count stops at 10,000 (CappedCountAdmin: "10,000+").
     list_per_page = 50
     actions = ["accept_selected", "start_preparation_selected", "set_custom_status_selected"]
-    inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
     # Staff may correct how to reach the customer (name, email, phone, language, city, address,
     # pickup point); everything else comes from the storefront or changes through a move.
     readonly_fields = [
@@ -71,7 +73,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
         "external_id", "customer_page", "fulfillment_method", "carrier", "tracking_code", "carrier_tracking_link",
         "customer_tracking_link", "tracking_clicks", "tracking_first_clicked_at", "tracking_last_clicked_at",
         "payment_method", "lines_total_display", "shipping_cost_display", "total_display", "paid_display",
-        "due_display",
+        "due_display", "refunded_display",
     ]
 
     # --- list --------------------------------------------------------------------------------
@@ -151,6 +153,13 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
         # Orders are records: cancel them instead.
         return False
 
+    def get_inline_instances(self, request, obj=None):
+        # The refunds table only on an order that has some.
+        instances = super().get_inline_instances(request, obj)
+        if obj is None or not obj.has_refunds:
+            instances = [inline for inline in instances if not isinstance(inline, RefundInline)]
+        return instances
+
     def get_fieldsets(self, request, obj=None):
         delivery = ["fulfillment_method", "city"]
         if obj is None or obj.fulfillment_method != FulfillmentMethod.PICKUP:
@@ -172,9 +181,11 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
                 ("carrier", "tracking_code"), "carrier_tracking_link", "customer_tracking_link",
                 ("tracking_clicks", "tracking_first_clicked_at", "tracking_last_clicked_at"),
             ]}))
+        money_in = ("paid_display", "due_display", "refunded_display") if obj and obj.has_refunds else (
+            "paid_display", "due_display"
+        )
         fieldsets.append((_("Payment and totals"), {"fields": [
-            "payment_method", ("lines_total_display", "shipping_cost_display", "total_display"),
-            ("paid_display", "due_display"),
+            "payment_method", ("lines_total_display", "shipping_cost_display", "total_display"), money_in,
         ]}))
         return fieldsets
 
@@ -213,6 +224,10 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
     def due_display(self, order):
         return money(order, max(order.total - paid_amount(order), 0))
 
+    @admin.display(description=_("refunded"))
+    def refunded_display(self, order):
+        return money(order, refunded_amount(order))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, unquote(object_id))
         extra_context = dict(extra_context or {})
@@ -238,6 +253,7 @@ class OrderAdmin(BulkActions, MoveViews, CustomStatusViews, SheetViews, CappedCo
                 name="orders_order_custom_status",
             ),
             path("<path:object_id>/payment/", wrap(self.payment_view), name="orders_order_payment"),
+            path("<path:object_id>/refund/", wrap(self.refund_view), name="orders_order_refund"),
             path("<path:object_id>/sheet/", wrap(self.sheet_view), name="orders_order_sheet"),
             path(
                 "<path:object_id>/payments/<int:payment_id>/proof/",

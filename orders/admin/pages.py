@@ -1,5 +1,8 @@
-"""What the pages under an order's admin address share: the order they are about, and the page
-that asks for a change's input (a move, a payment, a custom status)."""
+"""What the pages under an order's admin address share: the order they are about, the page that
+asks for a change's input (a move, a payment, a refund, a custom status), and the buttons to them."""
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,6 +12,21 @@ from django.utils.translation import gettext
 
 from ..display import money
 from ..models import Order
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button on the order page: where it goes, or why it is disabled."""
+
+    name: str
+    label: Any
+    url: str
+    reason: str | None
+    danger: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.reason is None
 
 
 def change_url(order: Order) -> str:

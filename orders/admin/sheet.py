@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from .. import services
 from ..display import money, person_label
 from ..models import OrderEvent
-from .display import custom_status_change, custom_status_names, paid_amount, status_label
+from .display import custom_status_change, custom_status_names, paid_amount, refunded_amount, status_label
 from .pages import OrderPages, change_url
 
 
@@ -36,6 +36,13 @@ class SheetViews(OrderPages):
             }
             for payment in order.payments.select_related("recorded_by__storefront")
         ]
+        refunds = [
+            {
+                "created_at": refund.created_at, "amount": money(order, refund.amount),
+                "reference": refund.reference, "note": refund.note, "recorded_by": person_label(refund.recorded_by),
+            }
+            for refund in order.refunds.select_related("recorded_by__storefront")
+        ]
         names = custom_status_names()
         events = [
             {
@@ -59,6 +66,7 @@ class SheetViews(OrderPages):
             "title": gettext("Order %(number)s") % {"number": order.number},
             "lines": lines,
             "payments": payments,
+            "refunds": refunds,
             "events": events,
             "totals": {
                 "lines_total": money(order, order.lines_total),
@@ -66,6 +74,7 @@ class SheetViews(OrderPages):
                 "total": money(order, order.total),
                 "paid": money(order, paid),
                 "due": money(order, max(order.total - paid, Decimal("0"))),
+                "refunded": money(order, refunded_amount(order)) if refunds else "",
             },
             "next_step": next_step.label if next_step else "",
             "order_url": change_url(order),

@@ -4,6 +4,7 @@
 - order.py: the order and its lines (and the public number and timeline token they are given);
 - custom_status.py: the statuses staff define, and each order's current one per type;
 - payment.py: payments and their proofs;
+- refund.py: the money given back on a paid order;
 - event.py: the order's append-only timeline.
 
 `status`, `payment_status` and the custom statuses are written by orders/services/ only.
@@ -15,8 +16,10 @@ from .choices import (
     CustomStatusType,
     FulfillmentMethod,
     Language,
+    PAID_STATUSES,
     PaymentMethod,
     PaymentStatus,
+    REFUNDABLE_STATUSES,
     Status,
 )
 from .order import (
@@ -31,13 +34,16 @@ from .order import (
 )
 from .custom_status import CUSTOM_STATUS_NAME_FIELDS, CustomStatus, OrderCustomStatus
 from .payment import PROOF_FOLDER, Payment, payment_proof_path
+from .refund import Refund
 from .event import OrderEvent
 
 __all__ = [
     "CUSTOM_STATUS_NAME_FIELDS",
     "CUSTOM_STATUS_TYPE_ORDER",
     "NUMBER_ALPHABET",
+    "PAID_STATUSES",
     "PROOF_FOLDER",
+    "REFUNDABLE_STATUSES",
     "CustomStatus",
     "CustomStatusType",
     "FulfillmentMethod",
@@ -50,6 +56,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "Refund",
     "Status",
     "money",
     "new_order_number",

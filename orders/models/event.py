@@ -15,6 +15,7 @@ class OrderEvent(models.Model):
         PLACED = "placed", _("Order received")
         STATUS_CHANGED = "status_changed", _("Status changed")
         PAYMENT_REGISTERED = "payment_registered", _("Payment registered")
+        REFUND_REGISTERED = "refund_registered", _("Refund registered")
         NOTE = "note", _("Note")
         CUSTOM_STATUS = "custom_status", _("Custom status")
 

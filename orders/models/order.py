@@ -18,7 +18,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from .. import links
 from ..display import format_money
-from .choices import CUSTOM_STATUS_TYPE_ORDER, FulfillmentMethod, Language, PaymentMethod, PaymentStatus, Status
+from .choices import (
+    CUSTOM_STATUS_TYPE_ORDER, PAID_STATUSES, REFUNDABLE_STATUSES, FulfillmentMethod, Language, PaymentMethod,
+    PaymentStatus, Status,
+)
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 
@@ -122,7 +125,7 @@ class Order(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, editable=False)
     payment_status = models.CharField(
-        _("payment status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID, editable=False
+        _("payment status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID, editable=False
     )
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -160,6 +163,7 @@ class Order(models.Model):
             ("finalize_order", _("Can finalize orders")),
             ("cancel_order", _("Can cancel orders")),
             ("register_payment", _("Can register payments")),
+            ("register_refund", _("Can register refunds")),
             ("set_custom_status", _("Can set custom statuses")),
         ]
 
@@ -183,7 +187,17 @@ class Order(models.Model):
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status == PaymentStatus.PAID
+        """The payments covered the total (a refund since does not take the order back to unpaid)."""
+        return self.payment_status in PAID_STATUSES
+
+    @property
+    def is_refundable(self) -> bool:
+        """Paid, and not all of it refunded yet."""
+        return self.payment_status in REFUNDABLE_STATUSES
+
+    @property
+    def has_refunds(self) -> bool:
+        return self.payment_status in (PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
     @property
     def customer_first_name(self) -> str:

@@ -11,6 +11,7 @@ services.accept(...)`):
   next_action) and the refusal every change raises, TransitionNotAllowed;
 - moves.py: accept, start_preparation, ship, mark_ready_for_pickup, finalize, cancel;
 - payments.py: register_payment;
+- refunds.py: register_refund, and what may still be refunded (refundable_amount, refund_refusal);
 - placing.py: place_order, and record_oversold (the inventory's flag on a placed order);
 - custom_statuses.py: set_custom_status, clear_custom_status;
 - changes.py: mark_changed (another app changed what the order shows: its payment link);
@@ -43,6 +44,7 @@ from .lifecycle import (
 from .moves import accept, cancel, finalize, mark_ready_for_pickup, ship, start_preparation
 from .payments import register_payment
 from .placing import NUMBER_DRAWS, place_order, record_oversold
+from .refunds import refund_refusal, refundable_amount, register_refund
 from .unpaid import cancel_unpaid, remind_unpaid, sweep_unpaid
 
 __all__ = [
@@ -71,7 +73,10 @@ __all__ = [
     "place_order",
     "record_oversold",
     "redact_customer",
+    "refund_refusal",
+    "refundable_amount",
     "register_payment",
+    "register_refund",
     "remind_unpaid",
     "set_custom_status",
     "ship",

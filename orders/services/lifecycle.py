@@ -121,7 +121,10 @@ class NextAction:
 
 def next_action(order: Order) -> NextAction | None:
     """What the staff must do now, derived from the state (never stored)."""
-    if order.status in (Status.FINALIZED, Status.CANCELLED):
+    if order.status == Status.CANCELLED:
+        # Money kept for an order that will not be delivered goes back to the customer.
+        return NextAction("refund", _("Refund")) if order.is_refundable else None
+    if order.status == Status.FINALIZED:
         return None
     if order.status == Status.PENDING:
         if order.payment_method in PAID_BEFORE_ACCEPT and not order.is_paid:

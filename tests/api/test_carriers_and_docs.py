@@ -35,6 +35,7 @@ def test_the_openapi_schema_is_public_and_describes_every_endpoint():
         "/api/v1/orders/",
         "/api/v1/orders/{number}/",
         "/api/v1/orders/{number}/payments/",
+        "/api/v1/orders/{number}/refunds/",
         "/api/v1/orders/{number}/accept/",
         "/api/v1/orders/{number}/prepare/",
         "/api/v1/orders/{number}/ship/",

@@ -55,9 +55,9 @@ def test_an_empty_database_gets_everything_and_a_second_run_creates_nothing():
     created = seed_reference_data()
 
     assert counts() == seeded
-    assert seeded == {"Carrier": 7, "ServiceTier": 3, "CustomStatus": 8, "MilestoneSetting": 10,
-                      "MessageTemplate": 81, "Group": 3}
-    assert created["groups"] == 3 and created["carriers"] == 7 and created["notifications"] == 10 + 81
+    assert seeded == {"Carrier": 7, "ServiceTier": 3, "CustomStatus": 8, "MilestoneSetting": 11,
+                      "MessageTemplate": 90, "Group": 3}
+    assert created["groups"] == 3 and created["carriers"] == 7 and created["notifications"] == 11 + 90
     assert set(seed_reference_data().values()) == {0}
     assert "0 created" in run()
 
@@ -143,7 +143,7 @@ def test_setup_project_seeds_the_reference_data(settings):
     call_command("setup_project", stdout=out)
 
     assert Carrier.objects.count() == 7 and Group.objects.count() == 3
-    assert "Reference data: 112 created" in out.getvalue()
+    assert "Reference data: 122 created" in out.getvalue()
 
 
 def data_migrations() -> list[Path]:

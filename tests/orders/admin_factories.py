@@ -64,6 +64,10 @@ def payment_url(order) -> str:
     return reverse("admin:orders_order_payment", args=[order.pk])
 
 
+def refund_url(order) -> str:
+    return reverse("admin:orders_order_refund", args=[order.pk])
+
+
 def sheet_url(order) -> str:
     return reverse("admin:orders_order_sheet", args=[order.pk])
 
