@@ -25,7 +25,7 @@ def refund_rows(order):
 
 
 @pytest.mark.parametrize(("language", "subject", "sentence"), [
-    ("es", "Reembolso de tu pedido {number}", "Te hicimos un reembolso de {amount} por tu pedido {number}."),
+    ("es", "Reintegro de tu pedido {number}", "Te hicimos un reintegro de {amount} por tu pedido {number}."),
     ("pt-br", "Reembolso do seu pedido {number}", "Fizemos o reembolso de {amount} referente ao seu pedido {number}."),
     ("en", "Refund for your order {number}", "We've refunded {amount} for your order {number}."),
 ])

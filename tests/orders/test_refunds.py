@@ -87,8 +87,8 @@ def test_the_refusal_speaks_the_language_of_who_reads_it(admin_user):
 
     amount, refundable = order.format_money(order.total + 1, "es"), order.format_money(order.total, "es")
     assert str(refused.value) == (
-        f"Este reembolso de {amount} supera los {refundable} pagados y aún no reembolsados; "
-        "reembolsa como máximo ese monto."
+        f"Este reintegro de {amount} supera los {refundable} pagados y aún no reintegrados; "
+        "reintegrá como máximo ese monto."
     )
 
 

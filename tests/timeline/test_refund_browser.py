@@ -32,10 +32,10 @@ def test_a_refunded_cancelled_order_shows_the_refund_and_the_stores_contact_on_a
     page.goto(live_server.url + reverse("timeline:order", args=[order.public_token]))
 
     payment = page.locator("#payment-title").locator("xpath=..")
-    assert payment.locator(".payment").inner_text() == "Reembolsado"
-    assert payment.get_by_text("Reembolsado", exact=True).is_visible()
+    assert payment.locator(".payment").inner_text() == "Reintegrado"
+    assert payment.get_by_text("Reintegrado", exact=True).is_visible()
     assert payment.locator(".refunds li").count() == 1
-    assert "Reembolso de" in payment.locator(".refunds li").inner_text()
+    assert "Reintegro de" in payment.locator(".refunds li").inner_text()
     assert page.get_by_text("Pagado", exact=True).count() == 0
     email = page.get_by_role("link", name="hola@tiendademo.com.ar")
     assert email.is_visible() and email.get_attribute("href") == "mailto:hola@tiendademo.com.ar"

@@ -45,11 +45,11 @@ def test_a_cancelled_paid_order_says_the_money_will_be_refunded_and_how_to_reach
 
     html = page(client, order)
 
-    assert "Tu pedido fue cancelado: te vamos a reembolsar lo que pagaste." in html
-    assert "Si tienes alguna duda, comunícate con la tienda:" in html
+    assert "Tu pedido fue cancelado: te vamos a reintegrar lo que pagaste." in html
+    assert "Si tenés alguna duda, comunicate con la tienda:" in html
     assert '<a class="contact__link" href="mailto:hola@tiendademo.com.ar">hola@tiendademo.com.ar</a>' in html
     assert '<a class="contact__link" href="tel:+541155550000">+54 11 5555-0000</a>' in html
-    assert "comunícate con la tienda." not in html  # never the sentence without a contact
+    assert "comunicate con la tienda." not in html  # never the sentence without a contact
 
 
 def test_a_refunded_order_shows_the_refund_instead_of_paid(client):
@@ -58,10 +58,10 @@ def test_a_refunded_order_shows_the_refund_instead_of_paid(client):
     html = page(client, order)
 
     amount = order.format_money(Decimal(order_total), "es")
-    assert '<p class="payment payment--refunded">Reembolsado</p>' in html
-    assert f"Te reembolsamos {amount}." in html
-    assert f"Reembolso de {amount}" in html
-    assert ">Pagado<" not in html and "te vamos a reembolsar" not in html
+    assert '<p class="payment payment--refunded">Reintegrado</p>' in html
+    assert f"Te reintegramos {amount}." in html
+    assert f"Reintegro de {amount}" in html
+    assert ">Pagado<" not in html and "te vamos a reintegrar" not in html
     assert "mailto:hola@tiendademo.com.ar" in html
 
 
