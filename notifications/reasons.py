@@ -32,6 +32,7 @@ class Reason(models.TextChoices):
     NO_LONGER_DUE = "no_longer_due", _("the order moved on before the delay passed")
     CANCELLED_MEANWHILE = "cancelled_meanwhile", _("the order was cancelled before the delay passed")
     PAID_MEANWHILE = "paid_meanwhile", _("the order was paid (or moved on) before the reminder went out")
+    NOTHING_TO_PAY = "nothing_to_pay", _("no payment link could be paid any more when the email was due")
     OTHER = "other", _("other")
 
 

@@ -91,17 +91,22 @@ class PaymentLinkAdmin(MercadoPagoAdmin):
         """GET: confirm. POST: email the customer the address of the order's current link."""
         order = self._order(request, order_id)
         refusal = links.send_refusal(order, links.current(order))
+        if request.method == "POST" and refusal == str(links.ON_ITS_WAY):
+            messages.info(request, refusal)
+            return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         if request.method == "POST" and not refusal:
             try:
                 links.send_again(order, by=request.user)
+            except links.AlreadyOnItsWay as queued:  # a second click: the first one's email is enough
+                messages.info(request, str(queued))
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
             except links.LinkRefused as refused:
                 refusal = str(refused)
-            except Exception as error:  # the email provider refused or is down: say so, nothing is lost
-                refusal = gettext("The email could not be sent: %(error)s") % {"error": error}
             else:
-                messages.success(request, gettext("Payment link of order %(number)s emailed to %(email)s.") % {
-                    "number": order.number, "email": order.customer_email,
-                })
+                messages.success(request, gettext(
+                    "The payment link of order %(number)s is being emailed to %(email)s: the notification log "
+                    "shows when it has gone."
+                ) % {"number": order.number, "email": order.customer_email})
                 return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         return self._confirm(request, order, title=gettext("Email the payment link to the customer"),
                              refusal=refusal,

@@ -19,16 +19,17 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from notifications import services as notifications
 from orders import payment_links, services as order_services
 from orders.models import Order, PaymentMethod, Status
 
-from . import alerts, client
+from . import alerts, client, messages
 from .models import PaymentLink
 from .outbox import LINKS
 
@@ -214,11 +215,11 @@ def _fail(link: PaymentLink, error: str, *, tell: bool = True) -> str:
 
 # --- sending it again ------------------------------------------------------------------------
 
-RESEND_SUBJECT = _("Pay for your order %(number)s")
-RESEND_BODY = _(
-    "Hi %(first_name)s,\n\nYou can pay for your order %(number)s (%(total)s) here:\n%(url)s\n\n"
-    "The link can be used until %(expires)s.\n\nThe %(store)s team"
-)
+class AlreadyOnItsWay(LinkRefused):
+    """An email with the link is queued for the customer already: nothing more is sent."""
+
+
+ON_ITS_WAY = _("An email with the link is on its way to the customer: once it has gone, you can send it again.")
 
 
 def send_refusal(order: Order, link: PaymentLink | None) -> str | None:
@@ -227,23 +228,25 @@ def send_refusal(order: Order, link: PaymentLink | None) -> str | None:
         return str(_("There is no link the customer can pay with now."))
     if not order.customer_email:
         return str(_("The customer has no email address: copy the link and send it another way."))
+    if notifications.on_its_way(messages.CODE, order=order) is not None:
+        return str(ON_ITS_WAY)
     return None
 
 
 def send_again(order: Order, *, by) -> PaymentLink:
-    """Email the customer our address for the order's current link, in the order's language."""
-    link = current(order)
-    reason = send_refusal(order, link)
-    if reason:
-        raise LinkRefused(reason)
-    with translation.override(order.language):
-        params = {
-            "first_name": order.customer_first_name, "number": order.number, "store": settings.STORE_NAME,
-            "total": order.format_money(order.total, order.language), "url": payment_links.customer_url(order),
-            "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
-        }
-        subject, body = str(RESEND_SUBJECT) % params, str(RESEND_BODY) % params
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.customer_email])
-    PaymentLink.objects.filter(pk=link.pk).update(last_sent_at=timezone.now(), sent_count=link.sent_count + 1)
-    logger.info("Payment link of order %s sent again by %s", order.number, by)
+    """Email the customer our address for the order's current link, through the notification log:
+    one row per click, sent by the worker once this transaction commits (retried while the email
+    provider is down), in the order's language. A click while one is still queued sends nothing more
+    (AlreadyOnItsWay); once it has gone, staff may send it again."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)  # two clicks at once: one after the other
+        link = current(order)
+        reason = send_refusal(order, link)
+        if reason:
+            raise AlreadyOnItsWay(reason) if reason == str(ON_ITS_WAY) else LinkRefused(reason)
+        recorded = notifications.record_message(messages.CODE, order=order, again=True)
+        if recorded.row is None:
+            raise AlreadyOnItsWay(str(ON_ITS_WAY))
+        PaymentLink.objects.filter(pk=link.pk).update(last_sent_at=timezone.now(), sent_count=F("sent_count") + 1)
+    logger.info("Payment link of order %s queued to be emailed again by %s", order.number, by)
     return link

@@ -8,9 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from config.admin import CappedCountAdmin, ReadOnlyAdmin
 
-from ..kinds import kind_of
-from ..models import Notification
+from ..kinds import kind_of, registered_kinds
+from ..models import LOG_MILESTONE_CHOICES, Notification
 from .resend import ResendViews
+
+
+class WhatFilter(admin.SimpleListFilter):
+    """By milestone, rule, or a kind of message an app registered (its own label)."""
+
+    title = _("milestone")
+    parameter_name = "milestone__exact"
+
+    def lookups(self, request, model_admin):
+        return [*LOG_MILESTONE_CHOICES, *((code, kind.verbose_name) for code, kind in registered_kinds().items())]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(milestone=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -23,7 +36,7 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
         "attempts", "delivery_status",
     ]
     list_filter = [
-        "status", "reason_code", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status",
+        "status", "reason_code", WhatFilter, "channel", ("created_at", admin.DateFieldListFilter), "delivery_status",
         "rule",
     ]
     search_fields = ["order__number", "checkout__external_id", "recipient"]

@@ -11,7 +11,8 @@ The package, by responsibility:
 - `staff`: resend (a new row linked to the first, through the outbox), the purchase experience page;
   `maintenance`: the sweep and the log purge; `tracking`: the email provider's reports; `common`: what
   they share (the reasons logged are codes: notifications/reasons.py);
-- `subscriptions`: the web push subscriptions the timeline page stores.
+- `subscriptions`: the web push subscriptions the timeline page stores;
+- `app_messages`: the row of a kind of message an app registered (`record_message`).
 
 The flow:
 1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
@@ -30,6 +31,7 @@ The flow:
 4. A daily purge deletes rows older than the retention, in batches, adding each batch to
    `DailyNotificationCount` in the same transaction that deletes it.
 """
+from .app_messages import Recorded, on_its_way, record_message
 from .common import STATUS_MILESTONES, Status
 from .delivery import deliver, deliver_many
 from .maintenance import purge_log, requeue_stale
@@ -43,9 +45,9 @@ from .subscriptions import MAX_PUSH_DEVICES_PER_ORDER, TooManyPushDevices, subsc
 from .tracking import apply_tracking_event
 
 __all__ = [
-    "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
+    "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Recorded", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
     "all_milestone_settings", "apply_tracking_event", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
-    "mobile_number", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_milestone",
+    "mobile_number", "on_its_way", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_message", "record_milestone",
     "record_rules", "requeue_stale", "resend", "sms_resend_cost", "subscribe_push", "unsubscribe_push",
     "update_purchase_experience",
 ]
