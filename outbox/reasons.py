@@ -15,9 +15,13 @@ for the codes that carry one, the sentence around it:
 
 A row that gives up keeps the last error inside its detail as "<code>:<detail>" (`gave_up_detail()`),
 so "gave up after 5 attempts: the endpoint answered HTTP 503" is told in the reader's language too.
+A sentence with several values keeps them as a JSON object in the detail (`values()`); `prepare`
+turns them into what the sentence shows, in the reader's language (an amount written for them).
 Text stored before the codes (no code) is shown as it is.
 """
 from __future__ import annotations
+
+import json
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +29,12 @@ GAVE_UP_SENTENCE = _("gave up after %(attempts)s attempts: %(error)s")
 
 
 class Reasons:
-    def __init__(self, choices, *, with_detail=None, detail_only=(), gave_up: str = "", gave_up_nests: bool = True):
+    def __init__(self, choices, *, with_detail=None, detail_only=(), gave_up: str = "", gave_up_nests: bool = True,
+                 prepare=None, structured=()):
         self.choices = choices
+        self.prepare = prepare
+        # Codes whose detail is a JSON object of values: other text there (kept from before) is shown as it is.
+        self.structured = frozenset(structured)
         self.with_detail = dict(with_detail or {})
         self.detail_only = frozenset(detail_only)
         self.gave_up = gave_up
@@ -57,7 +65,27 @@ class Reasons:
         template = self.with_detail.get(reason)
         if template is None or not detail:
             return str(reason.label)
-        return str(template) % _Detail(detail)
+        if reason in self.structured and not detail.startswith("{"):
+            return detail
+        return str(template) % self._values(detail)
+
+    def _values(self, detail: str) -> _Detail:
+        values = {}
+        if detail.startswith("{"):
+            try:
+                loaded = json.loads(detail)
+            except ValueError:
+                loaded = None
+            if isinstance(loaded, dict):
+                values = {str(key): value for key, value in loaded.items()}
+        if self.prepare is not None and values:
+            values = self.prepare(values)
+        return _Detail(detail, **values)
+
+    @staticmethod
+    def values(**values) -> str:
+        """The detail of a sentence with several values (each a string or a number)."""
+        return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
 
     def _nested(self, detail: str) -> str:
         code, colon, inner = detail.partition(":")

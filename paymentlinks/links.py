@@ -32,15 +32,12 @@ from orders.models import Order, PaymentMethod, Status
 from . import alerts, client, messages
 from .models import PaymentLink
 from .outbox import LINKS
+from .reasons import REASONS, Reason
 
 logger = logging.getLogger(__name__)
 
 LinkStatus = PaymentLink.Status
 
-GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
-ORDER_CLOSED = _("not made: the order is already paid or cancelled")
-TURNED_OFF = _("not made: payment links are off (no MERCADOPAGO_ACCESS_TOKEN)")
-NO_CHECKOUT = _("Mercado Pago answered without a checkout address")
 SHIPPING = pgettext_lazy("payment link item", "Shipping")
 
 FAILED_SUBJECT = _("The payment link of order %(number)s could not be made")
@@ -52,12 +49,6 @@ FAILED_BODY = _(
 
 class LinkRefused(Exception):
     """Staff may not make (or send) a link for this order now; `str()` says why."""
-
-
-def _text(message, **params) -> str:
-    """A reason as stored on the row: in the store's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params if params else str(message)
 
 
 def current(order: Order) -> PaymentLink | None:
@@ -174,24 +165,26 @@ def make(link_id: int) -> str | None:
         return None
     order = link.order
     if LINKS.attempts_lost(link):
-        return _fail(link, _text(GAVE_UP, attempts=link.attempts - 1, error=link.error))
+        # Earlier attempts never reported back (a worker died): the last claim was no attempt.
+        return _fail(link, Reason.GAVE_UP, REASONS.gave_up_detail(link.error_code, link.error),
+                     attempts=link.attempts - 1)
     if not client.configured():
-        return _fail(link, _text(TURNED_OFF), tell=False)
+        return _fail(link, Reason.TURNED_OFF, tell=False)
     if order.is_paid or order.status == Status.CANCELLED:
-        return _fail(link, _text(ORDER_CLOSED), tell=False)
+        return _fail(link, Reason.ORDER_CLOSED, tell=False)
     now = timezone.now()
     expires_at = now + timedelta(hours=settings.PAYMENT_LINK_EXPIRY_HOURS)
     try:
         answer = client.create_preference(preference(order, now=now, expires_at=expires_at))
     except client.Unavailable as error:
-        if LINKS.retry_later(link, str(error)):
+        if LINKS.retry_later(link, str(error), code=Reason.UNAVAILABLE):
             return LinkStatus.QUEUED
-        return _fail(link, _text(GAVE_UP, attempts=link.attempts, error=error))
+        return _fail(link, Reason.GAVE_UP, REASONS.gave_up_detail(Reason.UNAVAILABLE, str(error)))
     except client.ApiError as error:
-        return _fail(link, str(error))
+        return _fail(link, Reason.REFUSED, str(error))
     checkout = answer.get("init_point")
     if not isinstance(checkout, str) or urlsplit(checkout).scheme != "https" or len(checkout) > 500:
-        return _fail(link, _text(NO_CHECKOUT))
+        return _fail(link, Reason.NO_CHECKOUT)
     link.preference_id = str(answer.get("id") or "")[:100]
     link.checkout_url = checkout
     link.expires_at = expires_at
@@ -202,10 +195,14 @@ def make(link_id: int) -> str | None:
     return LinkStatus.ACTIVE
 
 
-def _fail(link: PaymentLink, error: str, *, tell: bool = True) -> str:
+def _fail(link: PaymentLink, code: str, detail: str = "", *, tell: bool = True, **fields) -> str:
     with transaction.atomic():
-        LINKS.finish(link, LinkStatus.FAILED, error=error[:2000])
+        LINKS.finish(link, LinkStatus.FAILED, error_code=code, error=detail[:2000], **fields)
+        for name, value in fields.items():
+            setattr(link, name, value)
         order_services.mark_changed(link.order)
+        with translation.override(settings.LANGUAGE_CODE):  # the staff's email, in the store's language
+            error = link.error_text
         if tell:
             alerts.tell_staff(FAILED_SUBJECT, FAILED_BODY, number=link.order.number, error=error,
                               url=alerts.order_admin_url(link.order))
