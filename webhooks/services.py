@@ -275,7 +275,9 @@ def _count_failure(endpoint: Endpoint, code: str, detail: str) -> None:
         failures = Endpoint.objects.filter(pk=endpoint.pk).values_list("consecutive_failures", flat=True).first()
         if failures is None or failures < settings.WEBHOOK_DISABLE_AFTER_FAILURES:
             return
-        reason = _text(DISABLED_REASON, count=failures, error=_text(REASONS.sentence(code, detail)))
+        with translation.override(settings.LANGUAGE_CODE):  # the endpoint's reason, in the store's language
+            last = REASONS.sentence(code, detail)
+        reason = _text(DISABLED_REASON, count=failures, error=last)
         disabled = Endpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
             active=False, disabled_at=timezone.now(), disabled_reason=reason[:2000], updated_at=timezone.now(),
         )
