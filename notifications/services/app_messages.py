@@ -15,8 +15,8 @@ from .common import Status
 
 @dataclass
 class Recorded:
-    """What record_message() did: the row written (None if none was), and whether one already on its
-    way (queued) is why."""
+    """What record_message() did: the row written (None if none was), and the queued row that is why
+    none was, if one is on its way."""
 
     row: Notification | None
     on_its_way: Notification | None = None
@@ -37,9 +37,7 @@ def record_message(code: str, *, order=None, source: str = "", subject: str = ""
         row = _row(kind, code, order=order, source=source, subject=subject, body=body, language=language)
         inserted = Notification.objects.insert_new([row])
         if not inserted and again:
-            inserted = _again(kind, row)
-        elif not inserted:
-            return Recorded(None, _latest(row, lock=False))
+            inserted = _again(row)
         if not inserted:
             return Recorded(None, _queued(row))
         NOTIFICATIONS.enqueue_after_commit([r.pk for r in inserted if r.status == Status.QUEUED])
@@ -65,19 +63,19 @@ def _same(row: Notification):
     return rows.filter(order__isnull=True, checkout__isnull=True, source=row.source)
 
 
-def _latest(row: Notification, *, lock: bool) -> Notification | None:
-    rows = _same(row).order_by("-created_at", "-id")
-    return (rows.select_for_update(of=("self",)) if lock else rows).first()
+def _latest(row: Notification) -> Notification | None:
+    """The last row of the same message, locked until the transaction ends."""
+    return _same(row).order_by("-created_at", "-id").select_for_update(of=("self",)).first()
 
 
 def _queued(row: Notification) -> Notification | None:
     return _same(row).filter(status=Status.QUEUED).order_by("-created_at", "-id").first()
 
 
-def _again(kind, row: Notification) -> list[Notification]:
+def _again(row: Notification) -> list[Notification]:
     """The row once more, beside the last one; none while one is queued. The last row is locked
     first, then the queued ones read afresh: a second click waits for the first and finds its row."""
-    latest = _latest(row, lock=True)
+    latest = _latest(row)
     if latest is None or _queued(row) is not None:
         return []
     row.resent_from = latest
