@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='source',
-            field=models.CharField(blank=True, max_length=100, verbose_name='about'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='about'),
         ),
         migrations.AlterField(
             model_name='notification',

@@ -100,7 +100,8 @@ class Notification(OutboxRow):
     # A milestone, "rule", or the code of a kind an app registered (notifications/app_kinds.py).
     milestone = models.CharField(_("milestone"), max_length=30, choices=LOG_MILESTONE_CHOICES)
     # What an app's message is about when it is neither an order nor a checkout ("platform-event:12").
-    source = models.CharField(_("about"), max_length=100, blank=True)
+    # Empty in the database too, for rows written by SQL that does not name it (the bulk loads).
+    source = models.CharField(_("about"), max_length=100, blank=True, default="", db_default="")
     # Set (with milestone "rule") when a staff-made notification rule wrote the row. A rule with
     # rows in the log cannot be deleted: deactivate it.
     rule = models.ForeignKey(
