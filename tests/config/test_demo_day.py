@@ -333,6 +333,12 @@ def test_a_demo_day_shows_none_of_the_first_demo_days_defects(demo_store, live_s
     assert money("30000.00") in text and money("36500.00") in text
     assert not NUMERIC_DATE.search(text), NUMERIC_DATE.search(text).group(0)
     assert_words_of(language, f"the page of order {doomed.number}", text, day)
+    # The printable sheet, one click away: the refunds, dates written the same one way.
+    page.goto(server + page.locator(".object-tools a[target=_blank]").first.get_attribute("href"))
+    sheet = page_text(page)
+    assert money("30000.00") in sheet and money("36500.00") in sheet
+    assert not NUMERIC_DATE.search(sheet)
+    staff.read.append((f"the sheet of {doomed.number}", sheet))
     for where, text in staff.read:
         assert_words_of(language, where, text, day)
     for order in (transfer, cash, pickup):  # (9) one date format on every order page
