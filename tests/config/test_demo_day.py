@@ -91,7 +91,7 @@ DAYS = {
     },
 }
 # Anything written as money: a currency sign or code beside digits, on either side.
-MONEY_LIKE = re.compile(r"(?:R\$|US\$|ARS|\$)\s?\d[\d.,]*\d|\d[\d.,]*\d\s?(?:ARS|\$)")
+MONEY_LIKE = re.compile(r"(?:R\$|US\$|ARS|\$)[ \xa0]?\d[\d.,]*\d|\d[\d.,]*[.,]\d\d[ \xa0]?(?:ARS|\$)")
 NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 MONTHS = {
     "pt-br": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
