@@ -300,6 +300,9 @@ def test_a_demo_day_shows_none_of_the_first_demo_days_defects(demo_store, live_s
     # (4) A subject can be read whole: its box is as wide as the message's.
     template = MessageTemplate.objects.get(milestone="cancelled", channel="email", language=language)
     page.goto(server + reverse("admin:notifications_messagetemplate_change", args=[template.pk]))
+    title = page.locator("#content h2").first.inner_text()  # "Cancelado · Email · Español", not "cancelled · email · es"
+    assert "cancelled" not in title.lower() or language == "en"
+    assert not title.endswith(f"· {language}") and title.count(" · ") == 2, title
     subject, body = (page.locator(f"[name={name}]").bounding_box() for name in ("subject", "body"))
     assert subject["width"] >= body["width"] * 0.9
     staff.read.append(("a message template", page_text(page)))
