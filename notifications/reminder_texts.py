@@ -2,8 +2,9 @@
 UNPAID_REMINDER_HOURS after it was placed (see orders/services/unpaid.py).
 
 How to pay is what the order's own messages carry: `{{ payment_link }}` (payment link orders)
-and `{{ transfer_details }}` (transfer orders: the store's bank details); the timeline page
-otherwise (the order placed email carries the same HOW_TO_PAY). Merged into notifications/default_texts.py's EMAILS, SMS and PUSH.
+and `{{ transfer_details }}` (transfer orders: the store's bank details), as the order placed
+email carries them too (HOW_TO_PAY) and the timeline page shows them. Merged into
+notifications/default_texts.py's EMAILS, SMS and PUSH.
 """
 
 MILESTONE = "payment_reminder"

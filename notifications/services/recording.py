@@ -42,7 +42,8 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
     checkout's row (checkout recovery) has no order.
     """
     row = Notification(
-        order=order, checkout=checkout, refund=refund, milestone=milestone, channel=channel, fallback_for=fallback_for,
+        order=order, checkout=checkout, refund=refund, milestone=milestone, channel=channel,
+        fallback_for=fallback_for,
     )
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
@@ -79,9 +80,10 @@ def record_milestone(order, milestone: str, *, notify_customer: bool = True, che
 
     One row per enabled channel, in one statement; a row already written for (order, milestone,
     channel) is left alone, so a repeated signal never sends twice. A `refunded` message is about
-    one refund (`refund`): its rows are once per (refund, channel), so every refund tells the customer. Channels that cannot reach
-    the customer are logged as skipped and the milestone's fallback channel, if any, is tried
-    instead. The queued rows are enqueued together, in one task, once the transaction commits.
+    one refund (`refund`): its rows are once per (refund, channel), so every refund tells the
+    customer. Channels that cannot reach the customer are logged as skipped and the milestone's
+    fallback channel, if any, is tried instead. The queued rows are enqueued together, in one task,
+    once the transaction commits.
     """
     setting = milestone_setting(milestone)
     allowed = MILESTONE_CHANNELS.get(milestone, ())
