@@ -65,7 +65,8 @@ def _resend_row(original: Notification) -> Notification:
     recipient, skip_reason = kind_of(original).address(original)
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
-        source=original.source, channel=original.channel, recipient=recipient, resent_from=original,
+        refund=original.refund, source=original.source, channel=original.channel, recipient=recipient,
+        resent_from=original,
         # An app's message that sends the words written on its row keeps them (the others render afresh).
         subject=original.subject, body=original.body, language=original.language,
         status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",

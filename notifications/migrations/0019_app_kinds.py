@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0016_refunded_milestone'),
+        ('notifications', '0018_transfer_details_and_refund_totals_in_shipped_messages'),
     ]
 
     operations = [
