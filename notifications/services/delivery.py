@@ -21,6 +21,7 @@ from ..rendering import TemplateMissing
 from .channels import NoPushSubscription, _charge_sms, _send_email, _send_push, _send_sms
 from .common import Status, _execute_with_values
 from .outcomes import _fail, _finish, _retry_or_fail
+from .receipts import apply_waiting_receipts
 from .recording import enqueue_deliveries
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ def deliver_many(notification_ids) -> dict[str, int]:
             reached[str(status)] = reached.get(str(status), 0) + 1
     finally:
         _write_provider_ids(provider_ids)
+        if provider_ids:  # reports the provider posted before the ids were written
+            apply_waiting_receipts([provider_id for _pk, provider_id in provider_ids])
     return reached
 
 
@@ -78,6 +81,7 @@ def deliver(notification_id: int) -> str | None:
     status, provider_id = _deliver_claimed(_for_delivery().get(pk=notification_id))
     if provider_id:
         Notification.objects.filter(pk=notification_id).update(provider_message_id=provider_id)
+        apply_waiting_receipts([provider_id])
     return status
 
 
@@ -131,7 +135,10 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
     if notification.status == Status.SENT:  # marked in the send's own transaction: the id is the caller's to write
         notification.provider_message_id = provider_id or ""
         return Status.SENT, provider_id or ""
-    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now()), ""
+    _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+    if provider_id:  # reports the provider posted before the id was written
+        apply_waiting_receipts([provider_id])
+    return Status.SENT, ""
 
 
 def _send_marked(notification: Notification, send) -> str:
