@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connections, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outbox.models import QUEUED, OutboxRow
 
@@ -75,9 +76,9 @@ class Notification(OutboxRow):
         QUEUED = QUEUED, _("Queued")
         SENT = "sent", _("Sent")
         # The provider's delivery reports after sending (services/receipts.py).
-        DELIVERED = "delivered", _("Delivered")
-        READ = "read", _("Read")
-        UNDELIVERED = "undelivered", _("Undelivered")
+        DELIVERED = "delivered", pgettext_lazy("notification", "Delivered")
+        READ = "read", pgettext_lazy("notification", "Read")
+        UNDELIVERED = "undelivered", pgettext_lazy("notification", "Undelivered")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
