@@ -313,3 +313,16 @@ def test_in_spanish_the_states_and_reasons_are_translated(hook, sent_sms, staff_
                             HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert ">No entregada</strong>" in html
     assert "el proveedor informó que no se entregó: Twilio error 30003" in html
+
+
+@pytest.mark.parametrize(("token", "site", "error"), [
+    ("", "https://shop.example.com", "notifications.E004"),
+    (TOKEN, "http://127.0.0.1:8000", "notifications.E005"),
+    (TOKEN, "https://shop.example.com", None),
+])
+def test_the_checks_say_what_twilio_reports_still_need(settings, token, site, error):
+    from notifications.checks import check_twilio_status_callbacks
+
+    settings.DEBUG, settings.TWILIO_STATUS_CALLBACKS = False, True
+    settings.TWILIO_AUTH_TOKEN, settings.SITE_URL = token, site
+    assert [found.id for found in check_twilio_status_callbacks()] == ([error] if error else [])
