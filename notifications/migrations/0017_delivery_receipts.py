@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('read', 'Read'), ('undelivered', 'Undelivered'), ('failed', 'Failed'), ('skipped', 'Skipped')], max_length=12, verbose_name='status'),
         ),
-        migrations.RunPython(delivery_report_to_status, status_to_delivery_report),
+        migrations.RunPython(delivery_report_to_status, status_to_delivery_report, elidable=True),
         migrations.RenameField(
             model_name='notification',
             old_name='delivery_status_at',

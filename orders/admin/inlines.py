@@ -1,12 +1,8 @@
-"""The order page's read-only tables: its products, its payments, its refunds, its timeline and the
-messages sent about it (with what the providers reported: delivered, read, undelivered...)."""
+"""The order page's read-only tables: its products, its payments, its refunds and its timeline."""
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
-from notifications.admin.log import status_label as notification_status_label
-from notifications.models import Notification
 
 from ..display import money, person_label
 from ..models import Order, OrderEvent, OrderLine, Payment, Refund
@@ -121,29 +117,3 @@ class OrderEventInline(ReadOnlyInline):
     def get_queryset(self, request):
         self._request = request  # inline instances are made per request
         return super().get_queryset(request).select_related("actor__storefront")
-
-
-class NotificationInline(ReadOnlyInline):
-    """The order's messages, newest first, each linked to its log page (kept for the log's retention)."""
-
-    model = Notification
-    fk_name = "order"
-    verbose_name_plural = _("Messages to the customer")
-    fields = ["created_at", "what", "channel", "recipient", "status_display", "reason_display", "reported_at"]
-    readonly_fields = fields
-    show_change_link = True
-
-    @admin.display(description=_("milestone or rule"))
-    def what(self, notification):
-        return notification.what_label
-
-    @admin.display(description=_("status"))
-    def status_display(self, notification):
-        return notification_status_label(notification)
-
-    @admin.display(description=_("reason"))
-    def reason_display(self, notification):
-        return notification.reason or "—"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("order", "rule").order_by("-created_at", "-id")

@@ -19,7 +19,7 @@ from .actions import BulkActions
 from .custom_statuses import CustomStatusViews, custom_status_rows
 from .display import paid_amount, refunded_amount
 from .filters import OversoldFilter
-from .inlines import NotificationInline, OrderEventInline, OrderLineInline, PaymentInline, RefundInline
+from .inlines import OrderEventInline, OrderLineInline, PaymentInline, RefundInline
 from . import search
 from .moves import MoveViews, order_buttons
 from .refunds import RefundViews
@@ -65,7 +65,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
     # every order) to each page load. The count stops at 10,000 (CappedCountAdmin: "10,000+").
     list_per_page = 50
     actions = ["accept_selected", "start_preparation_selected", "set_custom_status_selected"]
-    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline, NotificationInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
     # Staff may correct how to reach the customer (name, email, phone, language, city, address,
     # pickup point); everything else comes from the storefront or changes through a move.
     readonly_fields = [

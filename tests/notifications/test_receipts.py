@@ -326,3 +326,18 @@ def test_the_checks_say_what_twilio_reports_still_need(settings, token, site, er
     settings.DEBUG, settings.TWILIO_STATUS_CALLBACKS = False, True
     settings.TWILIO_AUTH_TOKEN, settings.SITE_URL = token, site
     assert [found.id for found in check_twilio_status_callbacks()] == ([error] if error else [])
+
+
+def test_staff_who_may_not_view_the_log_do_not_see_the_messages_on_the_order_page(client, sent_sms):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(username="caja", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(clerk)
+
+    response = client.get(f"/admin/orders/order/{sent_sms.order_id}/change/")
+
+    assert response.status_code == 200
+    assert "Messages to the customer" not in response.content.decode()
