@@ -40,7 +40,7 @@ _RANK = {Status.SENT: 1, Status.UNDELIVERED: 2, Status.FAILED: 2, Status.DELIVER
 _DEFAULT_REASON = {Status.UNDELIVERED: Reason.UNDELIVERED, Status.FAILED: Reason.PROVIDER_FAILED}
 # A waiting report is looked for again by the sweep for this long (the id is written within a
 # worker's batch, NOTIFICATION_BATCH_SECONDS); then it stays until the purge.
-WAITING_WINDOW = timedelta(hours=1)
+WAITING_WINDOW = timedelta(minutes=15)
 
 
 def apply_receipt(

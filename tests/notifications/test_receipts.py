@@ -205,7 +205,7 @@ def test_a_report_that_comes_before_the_id_is_written_is_applied_when_it_is(hook
     assert notifications.apply_waiting_receipts() == 0  # applied once
 
 
-def test_the_sweep_applies_waiting_reports_of_the_last_hour(sent_sms):
+def test_the_sweep_applies_waiting_reports_of_the_last_minutes(sent_sms):
     from notifications.tasks import sweep_queued_notifications
 
     message_id = sent_sms.provider_message_id
