@@ -13,10 +13,10 @@ PERMISSION = "notifications.view_notification"
 def order_section(request, order) -> str:
     if not request.user.has_perm(PERMISSION):
         return ""
-    rows = list(Notification.objects.filter(order=order).select_related("order", "rule").order_by("-created_at", "-id"))
-    if not rows:
+    found = list(Notification.objects.filter(order=order).select_related("order", "rule").order_by("-created_at", "-id"))
+    if not found:
         return ""
-    messages = [
-        {"row": row, "what": row.what_label, "status": status_label(row), "reason": row.reason} for row in rows
+    rows = [
+        {"row": row, "what": row.what_label, "status": status_label(row), "reason": row.reason} for row in found
     ]
-    return render_to_string("notifications/admin/order_section.html", {"messages": messages}, request=request)
+    return render_to_string("notifications/admin/order_section.html", {"notification_rows": rows}, request=request)
