@@ -1,4 +1,4 @@
-"""Paying for an SMS and refunding it (called by the notifications app)."""
+"""Paying for an SMS and refunding a paid message (called by the notifications app)."""
 from __future__ import annotations
 
 import uuid
@@ -70,8 +70,12 @@ def charge_sms(*, segments: int, notification_id: int, reason: str = "") -> Ledg
 
 
 @transaction.atomic
-def refund_sms(*, notification_id: int, reason: str) -> list[LedgerEntry]:
+def refund_notification(*, notification_id: int, reason: str) -> list[LedgerEntry]:
     """Give back the notification's outstanding charge, once; [] when there is none.
+
+    Any charged notification (an SMS today): the charge is found by the notification's id, whatever
+    its channel; a refund is posted once however often it is asked for (a provider's failure report
+    posted twice, at once).
 
     Credits go back to the bucket they came from. A charge from a monthly allowance that has
     since been rolled over (a send that failed across midnight on the 1st) is refunded as

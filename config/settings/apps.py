@@ -26,6 +26,9 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE = env("TWILIO_API_BASE", default="https://api.twilio.com")
+# Ask Twilio for each SMS's delivery reports (delivered, undelivered, failed), posted to
+# SITE_URL + /hooks/twilio/status/: SITE_URL must be the store's public https address.
+TWILIO_STATUS_CALLBACKS = env.bool("TWILIO_STATUS_CALLBACKS", default=False)
 # Web push keys: from the environment (or .env); unset with DEBUG on, the pair `make run` wrote for the
 # local store (`manage.py generate_vapid_keys --local`, into this git-ignored file).
 LOCAL_VAPID_KEYS_FILE = BASE_DIR / ".vapid-keys.env"

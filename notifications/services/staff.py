@@ -19,7 +19,7 @@ from .recipients import all_milestone_settings
 
 
 # What staff may resend: a message that has ended (a queued one is still on its way).
-RESENDABLE = (Status.SENT, Status.FAILED, Status.SKIPPED)
+RESENDABLE = (Status.SENT, Status.DELIVERED, Status.READ, Status.UNDELIVERED, Status.FAILED, Status.SKIPPED)
 
 
 @dataclass
@@ -70,7 +70,7 @@ def _resend_row(original: Notification) -> Notification:
         recipient, skip_reason = kind_of(original).address(original)
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
-        channel=original.channel, recipient=recipient, resent_from=original,
+        refund=original.refund, channel=original.channel, recipient=recipient, resent_from=original,
         status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         next_attempt_at=None if skip_reason else timezone.now(),
     )
