@@ -1,5 +1,6 @@
 """Admin building blocks shared by the apps (not an app: nothing here is registered)."""
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.paginator import Paginator
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -37,9 +38,19 @@ class AtLeast(int):
 class CappedCountPaginator(Paginator):
     """Counts at most `cap` + 1 rows, so a list over a million rows does not count them all on every
     page: `SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)`, unordered. Beyond the cap the count
-    is an AtLeast ("10,000+") and the pages stop just past it: staff filter or search instead."""
+    is an AtLeast ("10,000+") and the pages stop just past it: staff filter or search instead.
+
+    A search counts to `search_cap` ("1,000+"): a filter's count reads an index alone, while each row
+    a search finds is read from the table to check it (a common surname matches one order in thirty:
+    10,001 rows took about 55 ms at a million orders, 1,001 take a tenth of that)."""
 
     cap = 10_000
+    search_cap = 1_000
+
+    def __init__(self, *args, searching: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if searching:
+            self.cap = self.search_cap
 
     @cached_property
     def count(self):
@@ -51,7 +62,12 @@ class CappedCountPaginator(Paginator):
 
 
 class CappedCountAdmin(admin.ModelAdmin):
-    """A list for a big table: one capped count per page (no second, unfiltered count)."""
+    """A list for a big table: one capped count per page (no second, unfiltered count), a lower cap
+    when searching."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, searching=searching)

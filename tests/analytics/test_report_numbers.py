@@ -167,3 +167,22 @@ def test_only_custom_statuses_flagged_for_analytics_are_offered():
     assert keys.index("delivery:in_transit") < keys.index("delivery:out_for_delivery") < keys.index(
         "payment:invoice_issued"
     )
+
+
+@requires_postgres
+def test_the_time_betweens_plan_settings_end_with_its_statement():
+    """It runs with hash plans off and more sort memory; a caller's transaction gets its own back."""
+    known_orders()
+    filters = Filters(start=date(2025, 4, 28), end=date(2025, 5, 6))
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_hashagg'), current_setting('enable_hashjoin'),"
+                           " current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
+            return cursor.fetchone()
+
+    before = settings()
+    between = report.time_between(filters, option("accepted"), option("shipped"))
+
+    assert between == report.time_between(filters, option("accepted"), option("shipped"), in_sql=False)
+    assert settings() == before

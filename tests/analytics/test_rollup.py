@@ -3,6 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics import report, rollup
@@ -53,6 +55,26 @@ def test_rollup_plus_today_equals_the_direct_count(history, filters):
     assert all_counts(**filters, storefront_id=history["shop"].pk) == {
         key: n for key, n in direct.items() if key[0] == timezone.localdate()
     }
+
+
+def test_a_long_report_reads_every_closed_day_from_the_rollup_and_only_today_live(history):
+    """Over more than a year the numbers are the ones counted live, and the timeline is read for
+    today alone: the closed days come from the kept counts, whatever the range's length."""
+    filters = dict(start=timezone.localdate() - timedelta(days=600), end=timezone.localdate())
+    direct = all_counts(**filters)  # nothing rolled up yet: every day counted live
+    rollup.roll_up_closed_days()
+
+    with CaptureQueriesContext(connection) as queries:
+        kept = all_counts(**filters)
+
+    assert kept == direct and any(day < timezone.localdate() for day, _key in kept)
+    timeline = [query["sql"] for query in queries if "orders_orderevent" in query["sql"]]
+    assert len(timeline) == 1
+    # The days before the first order event were never rolled up: read live too, but only them.
+    first = RolledUpDay.objects.order_by("day").first().day
+    sql = timeline[0]
+    assert f"< '{first} 00:00" in sql and f">= '{timezone.localdate()} 00:00" in sql
+    assert not any(str(first + timedelta(days=n)) in sql for n in range(1, 30))
 
 
 def test_a_second_run_adds_only_new_days_and_a_rebuild_recomputes(history):

@@ -83,6 +83,17 @@ def test_count_stops_at_the_cap(staff_client, monkeypatch):
     assert "1 order" in staff_client.get(LIST_URL, {"q": Order.objects.first().number}).content.decode()
 
 
+def test_a_search_counts_to_a_lower_cap(staff_client, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "search_cap", 2)
+    OrderFactory.create_batch(4, customer_name="Lucía Gutiérrez")
+
+    searched = staff_client.get(LIST_URL, {"q": "Gutiérrez"})
+    listed = staff_client.get(LIST_URL)
+
+    assert "2+ orders" in searched.content.decode() and len(searched.context["cl"].result_list) == 4
+    assert "4 orders" in listed.content.decode()
+
+
 def test_capped_count_is_grouped_the_staff_way():
     assert str(AtLeast(10_000)) == "10,000+"
 
