@@ -29,6 +29,7 @@ class CustomerOutput(serializers.Serializer):
     email = serializers.CharField(source="customer_email")
     phone = serializers.SerializerMethodField(help_text=_("E.164, or an empty string."))
     language = serializers.ChoiceField(choices=Language.choices)
+    whatsapp_opt_in = serializers.BooleanField(help_text=_("The customer opted in to order updates on WhatsApp."))
 
     def get_phone(self, order) -> str:
         return order.customer_phone.as_e164 if order.customer_phone else ""

@@ -1,5 +1,5 @@
 """How a claimed row ends: its final status (through the outbox engine), a refund for a failed
-SMS, the fallback channel, or a retry after the backoff."""
+SMS or WhatsApp message, the fallback channel, or a retry after the backoff."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -12,8 +12,13 @@ from .common import Status
 from .recording import _fallback
 
 
+# The channels paid with credits: a failed message gets them back.
+PAID_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
+
+
 def _refund_sms(notification: Notification) -> None:
-    """Give the SMS's credits back; the ledger says why in the store's language."""
+    """Give the message's credits back (an SMS's or a WhatsApp message's); the ledger says why in the
+    store's language."""
     from billing import services as billing
 
     with translation.override(settings.LANGUAGE_CODE):
@@ -29,7 +34,7 @@ def _finish(notification: Notification, status: str, reason: str = "", detail: s
 
 def _fail(notification: Notification, reason: str, detail: str = "", **fields) -> str:
     _finish(notification, Status.FAILED, reason, detail, **fields)
-    if notification.channel == Channel.SMS:
+    if notification.channel in PAID_CHANNELS:
         _refund_sms(notification)
     _fallback(notification)
     return Status.FAILED
