@@ -1,0 +1,53 @@
+"""WhatsApp for the staff and the timeline page: setting a milestone's (or rule's) Meta-approved
+template, and whether the store sends WhatsApp at all (the timeline's opt-in button)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from ..defaults import MILESTONE_CHANNELS
+from ..models import RULE, Channel, Milestone, NotificationRule, WhatsAppTemplate
+from .recipients import active_rules, all_milestone_settings, whatsapp_number
+
+
+def whatsapp_milestones() -> list[str]:
+    """The milestones that may be sent on WhatsApp."""
+    return [m for m, channels in MILESTONE_CHANNELS.items() if Channel.WHATSAPP in channels]
+
+
+@transaction.atomic
+def set_whatsapp_template(*, milestone: str, language: str, name: str, language_code: str, parameters: list[str],
+                          text: str | None = None, rule: NotificationRule | None = None, by=None) -> WhatsAppTemplate:
+    """Create or replace the template a milestone (or a rule) sends in one of our languages.
+
+    Raises ValidationError (nothing saved) for an unknown milestone, a field the milestone's messages
+    cannot use, a malformed name or language code, or parameters that do not match the text.
+    `text` None keeps the approved text already stored.
+    """
+    from django.core.exceptions import ValidationError
+
+    if rule is None and milestone not in whatsapp_milestones():
+        raise ValidationError({"milestone": f"Unknown milestone “{milestone}”: one of {', '.join(whatsapp_milestones())}."})
+    lookup = {"rule": rule} if rule is not None else {"milestone": milestone, "rule": None}
+    template = WhatsAppTemplate.objects.select_for_update().filter(language=language, **lookup).first()
+    template = template or WhatsAppTemplate(language=language, **lookup)
+    template.milestone = RULE if rule is not None else milestone
+    template.name, template.language_code, template.parameters = name, language_code, list(parameters)
+    if text is not None:
+        template.text = text
+    template.updated_by = by
+    template.full_clean(validate_constraints=False)
+    template.save()
+    return template
+
+
+def whatsapp_is_on() -> bool:
+    """Whether any milestone or active rule sends on WhatsApp (the store offers it to customers)."""
+    return any(s.whatsapp for s in all_milestone_settings() if s.milestone != Milestone.NEW_ORDER) or any(
+        rule.channel == Channel.WHATSAPP for rule in active_rules()
+    )
+
+
+def offers_whatsapp(order) -> bool:
+    """Whether the order's timeline page offers WhatsApp updates: the store sends WhatsApp and the
+    order has a number WhatsApp can reach."""
+    return bool(whatsapp_number(order.customer_phone)) and whatsapp_is_on()
