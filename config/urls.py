@@ -30,6 +30,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # Mercado Pago's signed payment notifications: /hooks/mercadopago/.
     path("hooks/", include("paymentlinks.urls")),
+    # Meta's WhatsApp message statuses (and its subscription handshake): /hooks/whatsapp/.
+    path("hooks/", include("notifications.hook_urls")),
     # The store platforms' webhooks (/hooks/tiendanube/, /hooks/shopify/) and Tiendanube's OAuth install.
     path("", include("connectors.urls")),
     path("", include("timeline.urls")),
