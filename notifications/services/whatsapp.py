@@ -28,7 +28,7 @@ def set_whatsapp_template(*, milestone: str, language: str, name: str, language_
     if rule is None and milestone not in whatsapp_milestones():
         raise ValidationError({"milestone": f"Unknown milestone “{milestone}”: one of {', '.join(whatsapp_milestones())}."})
     lookup = {"rule": rule} if rule is not None else {"milestone": milestone, "rule": None}
-    template = WhatsAppTemplate.objects.select_for_update().filter(language=language, **lookup).first()
+    template = WhatsAppTemplate.objects.select_for_update().filter(language=language, **lookup).order_by("pk").first()
     template = template or WhatsAppTemplate(language=language, **lookup)
     template.milestone = RULE if rule is not None else milestone
     template.name, template.language_code, template.parameters = name, language_code, list(parameters)
