@@ -1,0 +1,86 @@
+"""Staff set the WhatsApp templates from the shell and the admin, and see them as the customer reads them."""
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from notifications.models import WhatsAppTemplate
+from tests.factories import SuperuserFactory
+
+from .helpers import place, ship, pay
+
+pytestmark = pytest.mark.django_db
+
+
+def set_template(*args):
+    out = io.StringIO()
+    call_command("set_whatsapp_template", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_sets_a_milestones_template_and_replaces_it():
+    out = set_template("shipped", "es", "envio_en_camino", "--language-code", "es_AR",
+                       "--param", "order_number", "--param", "tracking_link",
+                       "--text", "Tu pedido {{1}} salió: {{2}}")
+    assert "{{1}} = order_number" in out and "{{2}} = tracking_link" in out
+    set_template("shipped", "es", "envio_v2", "--language-code", "es_AR", "--param", "order_number",
+                 "--param", "tracking_link")
+    template = WhatsAppTemplate.objects.get(milestone="shipped", language="es")
+    assert (template.name, template.language_code, template.parameters) == (
+        "envio_v2", "es_AR", ["order_number", "tracking_link"])
+    assert template.text == "Tu pedido {{1}} salió: {{2}}"  # kept when not given again
+
+
+def test_the_command_takes_portuguese_as_meta_and_django_write_it():
+    set_template("shipped", "pt_BR", "pedido_enviado", "--language-code", "pt_BR", "--param", "order_number")
+    assert WhatsAppTemplate.objects.get(milestone="shipped").language == "pt-br"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("shipped_now", "es", "x", "--language-code", "es_AR"), "Unknown milestone “shipped_now”"),
+    (("shipped", "es", "x", "--language-code", "es_AR", "--param", "tracking_url"), "Unknown field(s): tracking_url"),
+    (("new_order", "es", "x", "--language-code", "es_AR"), "Unknown milestone “new_order”"),
+    (("shipped", "fr", "x", "--language-code", "fr"), "Unknown language “fr”"),
+    (("shipped", "es", "Envío", "--language-code", "es_AR"), "lower-case letters, digits and underscores"),
+    (("shipped", "es", "x", "--language-code", "spanish"), "Meta's language code"),
+    (("shipped", "es", "x", "--language-code", "es", "--param", "order_number", "--text", "{{1}} {{2}}"),
+     "give one field for each of {{1}} to {{2}}"),
+    (("rule:999", "es", "x", "--language-code", "es"), "No notification rule “999”"),
+])
+def test_the_command_refuses_what_meta_or_the_milestone_cannot_take(args, message):
+    with pytest.raises(CommandError) as refused:
+        set_template(*args)
+    assert message in str(refused.value)
+    assert not WhatsAppTemplate.objects.exists()
+
+
+def test_the_admin_page_shows_the_message_as_the_customer_reads_it(client):
+    from orders import services
+
+    staff = SuperuserFactory()
+    order = pay(place(by=staff, customer_name="Ana Gómez"), by=staff)
+    services.accept(order, by=staff)
+    services.start_preparation(order, by=staff)
+    ship(order, by=staff)
+    order.refresh_from_db()
+    set_template("shipped", "es", "envio_en_camino", "--language-code", "es_AR", "--param", "customer_first_name",
+                 "--param", "order_number", "--text", "Hola {{1}}, tu pedido {{2}} ya salió.")
+    template = WhatsAppTemplate.objects.get()
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:notifications_whatsapptemplate_change", args=[template.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Hola Ana, tu pedido {order.number} ya salió." in html
+    assert "customer_first_name, order_number" in html  # the parameters, as staff edit them
+
+
+def test_the_admin_form_saves_the_parameters_in_order(client):
+    client.force_login(SuperuserFactory())
+    response = client.post(reverse("admin:notifications_whatsapptemplate_add"), {
+        "milestone": "ready_for_pickup", "language": "en", "name": "ready_for_pickup", "language_code": "en",
+        "text": "Order {{1}} is ready at {{2}}", "parameters": "order_number, pickup_point",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert WhatsAppTemplate.objects.get().parameters == ["order_number", "pickup_point"]
