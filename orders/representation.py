@@ -29,10 +29,13 @@ class CustomerOutput(serializers.Serializer):
     email = serializers.CharField(source="customer_email")
     phone = serializers.SerializerMethodField(help_text=_("E.164, or an empty string."))
     language = serializers.ChoiceField(choices=Language.choices)
-    whatsapp_opt_in = serializers.BooleanField(help_text=_("The customer opted in to order updates on WhatsApp."))
 
     def get_phone(self, order) -> str:
         return order.customer_phone.as_e164 if order.customer_phone else ""
+
+
+class OrderCustomerOutput(CustomerOutput):
+    whatsapp_opt_in = serializers.BooleanField(help_text=_("The customer opted in to order updates on WhatsApp."))
 
 
 class FulfillmentOutput(serializers.Serializer):
@@ -170,7 +173,7 @@ class OrderOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    customer = CustomerOutput(source="*")
+    customer = OrderCustomerOutput(source="*")
     fulfillment = FulfillmentOutput(source="*")
     currency = serializers.CharField()
     lines = LineOutput(many=True)

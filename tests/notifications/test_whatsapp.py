@@ -218,3 +218,21 @@ def test_the_language_picks_its_template_and_the_store_language_stands_in(
     assert [(m.template_name, m.language_code) for m in whatsapp_outbox] == [
         ("pedido_enviado", "pt_BR"), ("envio_en_camino", "es_AR"),  # no English template: the store's Spanish one
     ]
+
+
+def test_a_whatsapp_rule_sends_the_template_set_for_it(staff, commit, credits, whatsapp_outbox):
+    from notifications.models import WhatsAppTemplate
+
+    from .factories import NotificationRuleFactory
+
+    rule = NotificationRuleFactory(to_status="preparing", channel="whatsapp")
+    set_whatsapp_template(milestone="rule", rule=rule, language="es", name="en_preparacion", language_code="es_AR",
+                          parameters=["order_number"], text="Estamos preparando tu pedido {{1}}.")
+    order = services.accept(pay(place(by=staff, whatsapp_opt_in_source="storefront"), by=staff), by=staff)
+    with commit():
+        services.start_preparation(order, by=staff)
+
+    row = Notification.objects.get(rule=rule)
+    assert (row.channel, row.status, row.body) == ("whatsapp", "sent", f"Estamos preparando tu pedido {order.number}.")
+    assert [(m.template_name, m.parameters) for m in whatsapp_outbox] == [("en_preparacion", [order.number])]
+    assert WhatsAppTemplate.objects.get(rule=rule).milestone == "rule"

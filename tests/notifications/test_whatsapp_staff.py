@@ -84,3 +84,35 @@ def test_the_admin_form_saves_the_parameters_in_order(client):
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     assert WhatsAppTemplate.objects.get().parameters == ["order_number", "pickup_point"]
+
+
+def test_the_purchase_experience_page_turns_whatsapp_on_and_sets_it_as_a_fallback(client):
+    from notifications.models import MilestoneSetting, PurchaseExperienceChange
+
+    staff = SuperuserFactory()
+    client.force_login(staff)
+    page = client.get("/admin/notifications/milestonesetting/").content.decode()
+    assert 'name="shipped.whatsapp"' in page and 'name="checkout_recovery.whatsapp"' not in page
+    data = {}
+    for setting in MilestoneSetting.objects.all():
+        for channel in ("email", "sms", "push", "whatsapp"):
+            if getattr(setting, channel):
+                data[f"{setting.milestone}.{channel}"] = "on"
+        data[f"{setting.milestone}.fallback"] = setting.fallback_channel
+    data["shipped.whatsapp"] = "on"
+    data["preparing.fallback"] = "whatsapp"
+    assert client.post("/admin/notifications/milestonesetting/", data).status_code == 302
+    assert MilestoneSetting.objects.get(milestone="shipped").whatsapp is True
+    assert MilestoneSetting.objects.get(milestone="preparing").fallback_channel == "whatsapp"
+    assert {c.setting for c in PurchaseExperienceChange.objects.all()} == {
+        "Shipped · WhatsApp", "Preparing · fallback channel",
+    }
+
+
+def test_what_customers_receive_lists_whatsapp(client):
+    from notifications.models import MilestoneSetting
+
+    MilestoneSetting.objects.filter(milestone="shipped").update(whatsapp=True)
+    client.force_login(SuperuserFactory())
+    page = client.get(reverse("admin:notifications_notificationrule_overview")).content.decode()
+    assert "WhatsApp" in page
