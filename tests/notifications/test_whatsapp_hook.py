@@ -82,3 +82,67 @@ def test_reports_are_parsed_once_each_oldest_first_with_metas_error():
     ]
     assert reports[0].detail == "WhatsApp error 131026: Message Undeliverable."
     assert parse_statuses({"entry": "nonsense"}) == [] and parse_statuses([]) == []
+
+
+# --- reports applied to the log (notifications.services.receipts) -------------------------------
+
+@pytest.fixture
+def sent_whatsapp(staff, commit, credits, whatsapp_outbox):
+    """A shipped order's WhatsApp message, sent (SMS as the fallback channel); returns (row, credits)."""
+    pytest.importorskip("notifications.services.receipts")
+    from notifications.models import Notification
+    from notifications.services import set_whatsapp_template
+    from orders import services
+
+    from .helpers import pay, place, ship, switch
+
+    set_whatsapp_template(milestone="shipped", language="es", name="envio", language_code="es_AR",
+                          parameters=["order_number"], text="Tu pedido {{1}} salió.")
+    switch("shipped", email=False, sms=False, push=False, whatsapp=True, fallback_channel="sms")
+    order = pay(place(by=staff, whatsapp_opt_in_source="storefront"), by=staff)
+    services.accept(order, by=staff)
+    services.start_preparation(order, by=staff)
+    with commit():
+        ship(order, by=staff)
+    row = Notification.objects.get(order=order, milestone="shipped", channel="whatsapp")
+    assert row.status == "sent" and row.provider_message_id.startswith("wamid.")
+    return row, credits
+
+
+def post_reports(client, *statuses):
+    raw = body(*statuses)
+    return client.post(URL, raw, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed(raw))
+
+
+def test_delivered_then_read_move_the_row_forward_and_never_back(client, sent_whatsapp):
+    row, _credits = sent_whatsapp
+    wamid = row.provider_message_id
+    assert post_reports(client, status(wamid, "read", 1765000300), status(wamid, "delivered", 1765000200)).status_code == 200
+    row.refresh_from_db()
+    assert row.status == "read"
+    post_reports(client, status(wamid, "delivered", 1765000200))  # late and repeated: changes nothing
+    post_reports(client, status(wamid, "sent", 1765000100))
+    row.refresh_from_db()
+    assert row.status == "read"
+
+
+def test_a_late_failure_refunds_once_and_falls_back_once(client, sent_whatsapp, commit):
+    from notifications.models import Notification
+
+    row, credits = sent_whatsapp
+    before = credits()
+    failed = status(row.provider_message_id, "failed", 1765000200, errors=[
+        {"code": 131026, "title": "Message undeliverable", "error_data": {"details": "Message Undeliverable."}}])
+    with commit():
+        post_reports(client, failed)
+        post_reports(client, failed)  # Meta repeats it
+    row.refresh_from_db()
+    assert row.status in ("failed", "undelivered")
+    assert credits() == before + 1
+    fallbacks = Notification.objects.filter(order=row.order, milestone="shipped", channel="sms")
+    assert [(f.fallback_for, f.status) for f in fallbacks] == [("whatsapp", "sent")]
+
+
+def test_a_report_for_a_message_we_do_not_know_is_answered_and_ignored(client, db):
+    pytest.importorskip("notifications.services.receipts")
+    assert post_reports(client, status("wamid.unknown", "delivered", 1765000200)).status_code == 200
