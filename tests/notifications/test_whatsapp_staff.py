@@ -116,3 +116,37 @@ def test_what_customers_receive_lists_whatsapp(client):
     client.force_login(SuperuserFactory())
     page = client.get(reverse("admin:notifications_notificationrule_overview")).content.decode()
     assert "WhatsApp" in page
+
+
+def test_resending_a_whatsapp_message_first_shows_its_price(client, commit, settings):
+    from billing import services as billing
+    from billing.models import WhatsAppPrice
+    from notifications.backends.whatsapp import locmem
+    from notifications.models import MilestoneSetting, Notification
+    from notifications.services import set_whatsapp_template
+    from orders import services
+
+    staff = SuperuserFactory()
+    billing.top_up(amount=20, by=None, reference="test")
+    WhatsAppPrice.objects.create(country="AR", credits=3)
+    set_whatsapp_template(milestone="shipped", language="es", name="envio", language_code="es_AR",
+                          parameters=["order_number"], text="Tu pedido {{1}} salió.")
+    MilestoneSetting.objects.filter(milestone="shipped").update(whatsapp=True)
+    order = pay(place(by=staff, whatsapp_opt_in_source="storefront"), by=staff)
+    services.accept(order, by=staff)
+    services.start_preparation(order, by=staff)
+    with commit():
+        ship(order, by=staff)
+    row = Notification.objects.get(order=order, milestone="shipped", channel="whatsapp")
+    locmem.outbox.clear()
+    before = billing.balance().total
+    client.force_login(staff)
+
+    url = f"/admin/notifications/notification/{row.pk}/resend/"
+    html = client.post(url).content.decode()
+    assert "It costs 3 SMS credits." in html and "SMS and WhatsApp messages are paid with credits" in html
+    assert not Notification.objects.filter(resent_from=row).exists()
+    with commit():
+        assert client.post(url, {"confirm_sms": "yes"}).status_code == 302
+    assert Notification.objects.get(resent_from=row).status == "sent"
+    assert len(locmem.outbox) == 1 and billing.balance().total == before - 3
