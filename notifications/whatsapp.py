@@ -13,7 +13,6 @@ from django.conf import settings
 from django.utils import translation
 
 from . import defaults
-from .models import RULE
 from .models.whatsapp import PLACEHOLDER
 from .rendering import cached, message_context
 
@@ -35,22 +34,19 @@ class WhatsAppRendered:
 
 
 def find_whatsapp_template(milestone: str, language: str, *, rule=None):
-    """The WhatsAppTemplate for a language: that language's, else the store's, else any."""
+    """The WhatsAppTemplate of a milestone (or, with milestone "rule", of `rule`) for a language:
+    that language's, else the store's, else any. Which one a row sends is its kind's (kinds.py)."""
     from .models import WhatsAppTemplate
 
-    if rule is not None:
-        key, rows = ("whatsapp", RULE, rule.pk), lambda: {t.language: t for t in rule.whatsapp_templates.all()}
-    else:
-        key, rows = ("whatsapp", milestone), lambda: {
-            t.language: t for t in WhatsAppTemplate.objects.filter(milestone=milestone, rule__isnull=True)
-        }
-    templates = cached(key, rows)
+    templates = cached(("whatsapp", milestone, getattr(rule, "pk", None)), lambda: {
+        t.language: t for t in WhatsAppTemplate.objects.filter(milestone=milestone, rule=rule)
+    })
     for candidate in (language, settings.LANGUAGE_CODE, *defaults.LANGUAGES):
         if candidate in templates:
             return templates[candidate]
     if templates:
         return next(iter(templates.values()))
-    raise WhatsAppTemplateMissing(f"No WhatsApp template for {rule.name if rule is not None else milestone}.")
+    raise WhatsAppTemplateMissing(f"No WhatsApp template for {rule or milestone}.")
 
 
 def parameter_value(value) -> str:
@@ -75,7 +71,10 @@ def fill(template, context) -> WhatsAppRendered:
 
 
 def render_for_notification(notification, language: str) -> WhatsAppRendered:
-    """The WhatsApp message of an order's row (a milestone's or a rule's), in `language`."""
-    template = find_whatsapp_template(notification.milestone, language, rule=notification.rule)
+    """The WhatsApp message of an order's row (a milestone's or a rule's: its kind picks the template), in
+    `language`."""
+    from .kinds import kind_of
+
+    template = kind_of(notification).whatsapp_template(notification, language)
     with translation.override(language):
         return fill(template, message_context(notification.order, language=language))

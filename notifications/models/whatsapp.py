@@ -70,21 +70,19 @@ class WhatsAppTemplate(models.Model):
             models.CheckConstraint(
                 condition=(Q(rule__isnull=True) & ~Q(milestone=RULE)) | Q(rule__isnull=False, milestone=RULE),
                 name="whatsapp_template_rule_rows_are_rule_milestone",
+                violation_error_message=_("A rule's template names its rule, with the milestone “Notification "
+                                          "rule”; a milestone's template names no rule."),
             ),
         ]
 
     def __str__(self):
-        what = self.rule.name if self.rule_id else self.get_milestone_display()
+        what = self.rule or self.get_milestone_display()
         return f"{what} · {self.get_language_display()} · {self.name} ({self.language_code})"
 
     def clean(self):
         from ..kinds import fields_for
 
         errors: dict[str, list] = {}
-        if self.rule_id and self.milestone != RULE:
-            self.milestone = RULE
-        if self.milestone == RULE and not self.rule_id:
-            errors.setdefault("rule", []).append(_("Choose the rule this template is for."))
         if not TEMPLATE_NAME.fullmatch(self.name or ""):
             errors.setdefault("name", []).append(
                 _("A template name has only lower-case letters, digits and underscores."))
@@ -95,7 +93,7 @@ class WhatsAppTemplate(models.Model):
         if parameters is None or not all(isinstance(p, str) for p in parameters):
             errors.setdefault("parameters", []).append(_("The parameters are a list of message fields."))
         else:
-            available = fields_for("" if self.milestone == RULE else self.milestone)
+            available = fields_for(self.milestone)  # a rule's template: every field (kinds.py)
             unknown = [p for p in parameters if p not in available]
             if unknown:
                 errors.setdefault("parameters", []).append(

@@ -10,32 +10,32 @@ from .recipients import active_rules, all_milestone_settings, whatsapp_number
 
 
 def whatsapp_milestones() -> list[str]:
-    """The milestones that may be sent on WhatsApp."""
-    return [m for m, channels in MILESTONE_CHANNELS.items() if Channel.WHATSAPP in channels]
+    """The milestones that may be sent on WhatsApp (and "rule", for a WhatsApp notification rule)."""
+    return [*(m for m, channels in MILESTONE_CHANNELS.items() if Channel.WHATSAPP in channels), RULE]
 
 
 @transaction.atomic
 def set_whatsapp_template(*, milestone: str, language: str, name: str, language_code: str, parameters: list[str],
                           text: str | None = None, rule: NotificationRule | None = None, by=None) -> WhatsAppTemplate:
-    """Create or replace the template a milestone (or a rule) sends in one of our languages.
+    """Create or replace the template a milestone (or, with milestone "rule", a rule) sends in one of our
+    languages.
 
-    Raises ValidationError (nothing saved) for an unknown milestone, a field the milestone's messages
-    cannot use, a malformed name or language code, or parameters that do not match the text.
-    `text` None keeps the approved text already stored.
+    Raises ValidationError (nothing saved) for an unknown milestone, a rule without the milestone "rule"
+    (or that milestone without a rule), a field the milestone's messages cannot use, a malformed name or
+    language code, or parameters that do not match the text. `text` None keeps the approved text stored.
     """
     from django.core.exceptions import ValidationError
 
-    if rule is None and milestone not in whatsapp_milestones():
+    if milestone not in whatsapp_milestones():
         raise ValidationError({"milestone": f"Unknown milestone “{milestone}”: one of {', '.join(whatsapp_milestones())}."})
-    lookup = {"rule": rule} if rule is not None else {"milestone": milestone, "rule": None}
-    template = WhatsAppTemplate.objects.select_for_update().filter(language=language, **lookup).order_by("pk").first()
-    template = template or WhatsAppTemplate(language=language, **lookup)
-    template.milestone = RULE if rule is not None else milestone
+    lookup = {"milestone": milestone, "rule": rule, "language": language}
+    template = WhatsAppTemplate.objects.select_for_update().filter(**lookup).order_by("pk").first()
+    template = template or WhatsAppTemplate(**lookup)
     template.name, template.language_code, template.parameters = name, language_code, list(parameters)
     if text is not None:
         template.text = text
     template.updated_by = by
-    template.full_clean(validate_constraints=False)
+    template.full_clean()
     template.save()
     return template
 

@@ -32,7 +32,7 @@ def test_the_customer_opts_in_and_out_from_the_page(whatsapp_on):
     client = Client(enforce_csrf_checks=True)
     order = order_at(Status.ACCEPTED)
     html = page(client, order).content.decode()
-    assert "Get updates on WhatsApp" in html
+    assert "Recibir novedades por WhatsApp" in html and 'name="whatsapp" value="on"' in html  # the order's Spanish
 
     response = answer(client, order, "on")
     assert response.status_code == 303
@@ -40,7 +40,7 @@ def test_the_customer_opts_in_and_out_from_the_page(whatsapp_on):
     order.refresh_from_db()
     assert (order.whatsapp_opt_in, order.whatsapp_opt_in_source) == (True, "timeline")
     assert order.whatsapp_opt_in_at is not None
-    assert "Stop WhatsApp updates" in page(client, order).content.decode()
+    assert "Dejar de recibir novedades por WhatsApp" in page(client, order).content.decode()
 
     answer(client, order, "off")
     order.refresh_from_db()
@@ -65,7 +65,7 @@ def test_the_button_is_not_offered_while_the_store_sends_no_whatsapp(whatsapp_on
     from notifications.rendering import forget_cached
 
     forget_cached()
-    assert "Get updates on WhatsApp" not in page(client, order).content.decode()
+    assert 'name="whatsapp"' not in page(client, order).content.decode()
     answer(client, order, "on")
     order.refresh_from_db()
     assert not order.whatsapp_opt_in
@@ -76,4 +76,4 @@ def test_the_button_is_not_offered_to_an_order_without_a_phone(whatsapp_on):
     order = order_at(Status.ACCEPTED)
     order.customer_phone = ""
     order.save(update_fields=["customer_phone"])
-    assert "Get updates on WhatsApp" not in page(client, order).content.decode()
+    assert 'name="whatsapp"' not in page(client, order).content.decode()

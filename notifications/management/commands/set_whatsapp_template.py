@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orders.models import Language
 
-from ...models import NotificationRule
+from ...models import RULE, NotificationRule
 from ...services import set_whatsapp_template, whatsapp_milestones
 
 LANGUAGE_ALIASES = {"pt_br": "pt-br", "pt_BR": "pt-br", "pt-BR": "pt-br", "pt": "pt-br"}
@@ -30,15 +30,17 @@ class Command(BaseCommand):
         language = LANGUAGE_ALIASES.get(language, language)
         if language not in Language.values:
             raise CommandError(f"Unknown language “{language}”: one of {', '.join(Language.values)}.")
-        rule = None
+        chosen_rule = None
         if milestone.startswith("rule:"):
-            rule = NotificationRule.objects.filter(pk=int(milestone[5:]) if milestone[5:].isdigit() else None).first()
-            if rule is None:
-                raise CommandError(f"No notification rule “{milestone[5:]}”.")
+            rule_id = milestone.partition(":")[2]
+            milestone = RULE
+            chosen_rule = NotificationRule.objects.filter(pk=int(rule_id) if rule_id.isdigit() else None).first()
+            if chosen_rule is None:
+                raise CommandError(f"No notification rule “{rule_id}”.")
         try:
             template = set_whatsapp_template(
                 milestone=milestone, language=language, name=template_name, language_code=language_code,
-                parameters=params, text=text, rule=rule,
+                parameters=params, text=text, rule=chosen_rule,
             )
         except ValidationError as error:
             raise CommandError(" ".join(
