@@ -150,3 +150,20 @@ def test_resending_a_whatsapp_message_first_shows_its_price(client, commit, sett
         assert client.post(url, {"confirm_sms": "yes"}).status_code == 302
     assert Notification.objects.get(resent_from=row).status == "sent"
     assert len(locmem.outbox) == 1 and billing.balance().total == before - 3
+
+
+def test_the_order_page_shows_the_customers_whatsapp_answer(client):
+    from orders import services as order_services
+
+    staff = SuperuserFactory()
+    client.force_login(staff)
+    order = place(by=staff)
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    assert "No answer: no WhatsApp messages" in client.get(url).content.decode()
+
+    order_services.set_whatsapp_opt_in(order, opt_in=True, source="storefront")
+    assert "Opted in · Storefront checkout · " in client.get(url).content.decode()
+    order_services.set_whatsapp_opt_in(order, opt_in=False, source="timeline")
+    html = client.get(url).content.decode()
+    assert "Opted out · Order timeline page · " in html
+    assert "The customer opted out of WhatsApp updates (Order timeline page)." in html  # the order's timeline
