@@ -48,10 +48,10 @@ class Language(models.TextChoices):
 
 
 class WhatsAppOptInSource(models.TextChoices):
-    """Where the customer's answer to "updates on WhatsApp?" was recorded."""
+    """Where the customer's answer to "updates on WhatsApp?" was recorded. (Neither Tiendanube's nor
+    Shopify's orders carry a WhatsApp consent: their customers answer on the timeline page.)"""
 
     STOREFRONT = "storefront", _("Storefront checkout")
-    PLATFORM = "platform", _("Store platform")
     TIMELINE = "timeline", _("Order timeline page")
 
 

@@ -1,5 +1,5 @@
-"""The customer's consent to WhatsApp messages: given at the storefront's checkout, by the store
-platform's order, or on the timeline page (where it is also withdrawn)."""
+"""The customer's consent to WhatsApp messages: given at the storefront's checkout, or on the timeline
+page (where it is also withdrawn)."""
 from __future__ import annotations
 
 from django.conf import settings

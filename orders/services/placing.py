@@ -73,7 +73,7 @@ def place_order(
     """Record a new order with its lines (and a payment already taken online, if any).
 
     `whatsapp_opt_in_source` (a WhatsAppOptInSource) records that the customer opted in to WhatsApp
-    updates where the order was placed (the storefront's checkout, the store platform).
+    updates where the order was placed (the storefront's checkout).
 
     Raises ValidationError with one message per field for bad input; saves nothing then.
     """
