@@ -82,7 +82,11 @@ class WhatsAppTemplate(models.Model):
     def clean(self):
         from ..kinds import fields_for
 
+        from ..defaults import MILESTONE_CHANNELS
+
         errors: dict[str, list] = {}
+        if self.milestone != RULE and "whatsapp" not in MILESTONE_CHANNELS.get(self.milestone, ()):
+            errors.setdefault("milestone", []).append(_("This milestone is never sent on WhatsApp."))
         if not TEMPLATE_NAME.fullmatch(self.name or ""):
             errors.setdefault("name", []).append(
                 _("A template name has only lower-case letters, digits and underscores."))

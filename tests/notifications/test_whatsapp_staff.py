@@ -167,3 +167,19 @@ def test_the_order_page_shows_the_customers_whatsapp_answer(client):
     html = client.get(url).content.decode()
     assert "Opted out · Order timeline page · " in html
     assert "The customer opted out of WhatsApp updates (Order timeline page)." in html  # the order's timeline
+
+
+def test_a_whatsapp_message_template_is_refused_there_and_a_staff_milestone_here():
+    from django.core.exceptions import ValidationError
+
+    from notifications.models import MessageTemplate
+
+    with pytest.raises(ValidationError) as refused:
+        MessageTemplate(milestone="shipped", channel="whatsapp", language="es", body="Hola").full_clean()
+    assert "WhatsApp sends the templates Meta approved" in str(refused.value)
+    with pytest.raises(CommandError) as refused:
+        set_template("checkout_recovery", "es", "carrito", "--language-code", "es_AR")
+    assert "Unknown milestone “checkout_recovery”" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        WhatsAppTemplate(milestone="new_order", language="es", name="x", language_code="es").full_clean()
+    assert "never sent on WhatsApp" in str(refused.value)
