@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..defaults import MILESTONE_CHANNELS
-from ..models import RULE, Channel, Milestone, NotificationRule, WhatsAppTemplate
-from .recipients import active_rules, all_milestone_settings, whatsapp_number
+from ..models import RULE, Channel, NotificationRule, WhatsAppTemplate
+from .recipients import active_rules, milestone_setting, whatsapp_number
 
 
 def whatsapp_milestones() -> list[str]:
@@ -42,7 +42,8 @@ def set_whatsapp_template(*, milestone: str, language: str, name: str, language_
 
 def whatsapp_is_on() -> bool:
     """Whether any milestone or active rule sends on WhatsApp (the store offers it to customers)."""
-    return any(s.whatsapp for s in all_milestone_settings() if s.milestone != Milestone.NEW_ORDER) or any(
+    # Both kept per process (NOTIFICATION_CACHE_SECONDS): the timeline page asks on every view.
+    return any(milestone_setting(m).whatsapp for m in whatsapp_milestones() if m != RULE) or any(
         rule.channel == Channel.WHATSAPP for rule in active_rules()
     )
 
