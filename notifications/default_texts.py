@@ -1,9 +1,9 @@
 """The shipped words of every message template, per milestone and language: emails, SMS, web push.
 
 `notifications.defaults` turns them into template field values (`default_template`). The payment
-reminder's words are in reminder_texts.py, merged in at the end.
+reminder's and the refund's words are in reminder_texts.py and refund_texts.py, merged in at the end.
 """
-from . import reminder_texts as reminder
+from . import refund_texts as refund, reminder_texts as reminder
 
 _SIGNATURE = {
     "es": "\n\nSaludos,\nEl equipo de {{ store_name }}",
@@ -31,8 +31,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Hola {{ customer_first_name }}:\n\n"
         "¡Gracias por comprar en {{ store_name }}! Recibimos tu pedido {{ order_number }} "
         "por un total de {{ total }}.\n\n"
-        "{% if payment_link %}Podés pagarlo acá:\n{{ payment_link }}\n\n{% endif %}"
-        "Te vamos a avisar por este medio cada vez que avance.",
+        + reminder.HOW_TO_PAY["es"]
+        + "Te vamos a avisar por este medio cada vez que avance.",
     ),
     ("order_placed", "pt-br"): _email(
         "pt-br",
@@ -40,8 +40,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Olá, {{ customer_first_name }}!\n\n"
         "Obrigado por comprar na {{ store_name }}! Recebemos o seu pedido {{ order_number }} "
         "no valor total de {{ total }}.\n\n"
-        "{% if payment_link %}Você pode pagá-lo aqui:\n{{ payment_link }}\n\n{% endif %}"
-        "Vamos avisar você por aqui a cada nova etapa.",
+        + reminder.HOW_TO_PAY["pt-br"]
+        + "Vamos avisar você por aqui a cada nova etapa.",
     ),
     ("order_placed", "en"): _email(
         "en",
@@ -49,8 +49,8 @@ EMAILS: dict[tuple[str, str], dict] = {
         "Hi {{ customer_first_name }},\n\n"
         "Thank you for shopping at {{ store_name }}! We received your order {{ order_number }} "
         "for a total of {{ total }}.\n\n"
-        "{% if payment_link %}You can pay for it here:\n{{ payment_link }}\n\n{% endif %}"
-        "We'll email you each time it moves forward.",
+        + reminder.HOW_TO_PAY["en"]
+        + "We'll email you each time it moves forward.",
     ),
     # --- payment approved
     ("payment_approved", "es"): _email(
@@ -199,17 +199,6 @@ EMAILS: dict[tuple[str, str], dict] = {
         "If you have any questions, just reply to this email.",
         follow=False,
     ),
-    # --- refunded (the amount is what was refunded on the order by the time the message goes out)
-    ("refunded", "es"): _email("es", "Reintegro de tu pedido {{ order_number }}", "Hola {{ customer_first_name }}:\n\n"
-        "Te hicimos un reintegro de {{ refund_amount }} por tu pedido {{ order_number }}. Según tu medio de pago, "
-        "puede tardar unos días en verse en tu cuenta.\n\nSi tenés alguna duda, respondé este email."),
-    ("refunded", "pt-br"): _email("pt-br", "Reembolso do seu pedido {{ order_number }}", "Olá, {{ customer_first_name }}!"
-        "\n\nFizemos o reembolso de {{ refund_amount }} referente ao seu pedido {{ order_number }}. Dependendo da "
-        "forma de pagamento, pode levar alguns dias para aparecer na sua conta.\n\nEm caso de dúvidas, é só responder "
-        "este e-mail."),
-    ("refunded", "en"): _email("en", "Refund for your order {{ order_number }}", "Hi {{ customer_first_name }},\n\n"
-        "We've refunded {{ refund_amount }} for your order {{ order_number }}. Depending on how you paid, it may "
-        "take a few days to show in your account.\n\nIf you have any questions, just reply to this email."),
     # --- checkout recovery (a checkout the customer started and did not finish)
     ("checkout_recovery", "es"): _email(
         "es",
@@ -325,12 +314,6 @@ SMS: dict[tuple[str, str], str] = {
     ("cancelled", "en"): "{{ store_name }}: your order {{ order_number }} was cancelled"
     "{% if cancel_reason %} ({{ cancel_reason|truncatechars:60 }}){% endif %}. Questions? Write to "
     "{{ store_email }}",
-    ("refunded", "es"): "{{ store_name }}: te reintegramos {{ refund_amount }} de tu pedido {{ order_number }}. "
-    "¿Dudas? Escribinos a {{ store_email }}",
-    ("refunded", "pt-br"): "{{ store_name }}: reembolsamos {{ refund_amount }} do seu pedido {{ order_number }}. "
-    "Dúvidas? Escreva para {{ store_email }}",
-    ("refunded", "en"): "{{ store_name }}: we refunded {{ refund_amount }} for your order {{ order_number }}. "
-    "Questions? Write to {{ store_email }}",
     ("checkout_recovery", "es"): "{{ store_name }}: tu compra te está esperando. Terminala acá: {{ resume_link }}",
     ("checkout_recovery", "pt-br"): "{{ store_name }}: sua compra está esperando por você. Finalize aqui: "
     "{{ resume_link }}",
@@ -385,15 +368,10 @@ PUSH: dict[tuple[str, str], tuple[str, str, str]] = {
                              "{{ timeline_link }}"),
     ("cancelled", "en"): ("Order cancelled", "Your order {{ order_number }} was cancelled." + _PUSH_REASON,
                           "{{ timeline_link }}"),
-    ("refunded", "es"): ("Reintegro de tu pedido", "Te reintegramos {{ refund_amount }} del pedido {{ order_number }}.",
-                         "{{ timeline_link }}"),
-    ("refunded", "pt-br"): ("Reembolso do seu pedido", "Reembolsamos {{ refund_amount }} do pedido {{ order_number }}.",
-                            "{{ timeline_link }}"),
-    ("refunded", "en"): ("Refund for your order", "We refunded {{ refund_amount }} for order {{ order_number }}.",
-                         "{{ timeline_link }}"),
 }
 
-# The payment reminder's words (reminder_texts.py), in the same shape.
-EMAILS.update({(reminder.MILESTONE, lang): _email(lang, *texts) for lang, texts in reminder.EMAILS.items()})
-SMS.update({(reminder.MILESTONE, lang): text for lang, text in reminder.SMS.items()})
-PUSH.update({(reminder.MILESTONE, lang): texts for lang, texts in reminder.PUSH.items()})
+# The payment reminder's and the refund's words (reminder_texts.py, refund_texts.py), in the same shape.
+for _texts in (reminder, refund):
+    EMAILS.update({(_texts.MILESTONE, lang): _email(lang, *texts) for lang, texts in _texts.EMAILS.items()})
+    SMS.update({(_texts.MILESTONE, lang): text for lang, text in _texts.SMS.items()})
+    PUSH.update({(_texts.MILESTONE, lang): texts for lang, texts in _texts.PUSH.items()})

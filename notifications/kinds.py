@@ -84,7 +84,8 @@ class MilestoneKind:
     def render(self, notification, language: str):
         """The message (subject, body, HTML body, link) for the row's channel, in `language`."""
         return render_for_order(
-            notification.order, milestone=notification.milestone, channel=notification.channel, language=language
+            notification.order, milestone=notification.milestone, channel=notification.channel, language=language,
+            refund=notification.refund,  # a refunded message tells of its refund
         )
 
     def context(self, about, *, language: str):
@@ -136,7 +137,8 @@ class MilestoneKind:
 
     def push_tag(self, notification) -> str:
         """The web push tag: a later push with the same tag replaces this one on the customer's screen."""
-        return f"{notification.order.number}-{notification.milestone}"
+        tag = f"{notification.order.number}-{notification.milestone}"
+        return f"{tag}-{notification.refund_id}" if notification.refund_id else tag
 
     # --- the preview of a message on the staff's pages ---
 

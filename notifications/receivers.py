@@ -52,9 +52,9 @@ def on_payment_received(sender, order, payment, became_paid=False, by=None, noti
 
 
 def on_refund_registered(sender, order, refund, by=None, notify_customer=True, **kwargs):
-    # One message per order and channel: the first refund tells the customer (with what was refunded
-    # by the time it goes out); the timeline page lists every refund.
-    services.record_milestone(order, Milestone.REFUNDED, notify_customer=notify_customer)
+    # One message per refund and channel: each refund tells the customer of its amount and of what was
+    # refunded on the order up to it.
+    services.record_milestone(order, Milestone.REFUNDED, notify_customer=notify_customer, refund=refund)
 
 
 def on_payment_reminder_due(sender, order, **kwargs):

@@ -2,13 +2,14 @@
 UNPAID_REMINDER_HOURS after it was placed (see orders/services/unpaid.py).
 
 How to pay is what the order's own messages carry: `{{ payment_link }}` (payment link orders)
-and `{{ transfer_details }}` (transfer orders: the store's bank details); the timeline page
-otherwise. Merged into notifications/default_texts.py's EMAILS, SMS and PUSH.
+and `{{ transfer_details }}` (transfer orders: the store's bank details), as the order placed
+email carries them too (HOW_TO_PAY) and the timeline page shows them. Merged into
+notifications/default_texts.py's EMAILS, SMS and PUSH.
 """
 
 MILESTONE = "payment_reminder"
 
-_HOW_TO_PAY = {
+HOW_TO_PAY = {
     "es": (
         "{% if payment_link %}Podés pagarlo acá:\n{{ payment_link }}\n\n{% endif %}"
         "{% if transfer_details %}Para pagarlo por transferencia:\n{{ transfer_details }}\n\n"
@@ -31,21 +32,21 @@ EMAILS = {
         "Recordatorio de pago: pedido {{ order_number }}",
         "Hola {{ customer_first_name }}:\n\n"
         "Tu pedido {{ order_number }} por {{ total }} todavía espera el pago. "
-        "Lo preparamos apenas se acredite.\n\n" + _HOW_TO_PAY["es"]
+        "Lo preparamos apenas se acredite.\n\n" + HOW_TO_PAY["es"]
         + "Si ya pagaste, no hace falta que hagas nada más.",
     ),
     "pt-br": (
         "Lembrete de pagamento: pedido {{ order_number }}",
         "Olá, {{ customer_first_name }}!\n\n"
         "O seu pedido {{ order_number }} de {{ total }} ainda aguarda o pagamento. "
-        "Vamos prepará-lo assim que ele for confirmado.\n\n" + _HOW_TO_PAY["pt-br"]
+        "Vamos prepará-lo assim que ele for confirmado.\n\n" + HOW_TO_PAY["pt-br"]
         + "Se você já pagou, não precisa fazer mais nada.",
     ),
     "en": (
         "Payment reminder: order {{ order_number }}",
         "Hi {{ customer_first_name }},\n\n"
         "Your order {{ order_number }} for {{ total }} is still waiting for its payment. "
-        "We'll prepare it as soon as the payment arrives.\n\n" + _HOW_TO_PAY["en"]
+        "We'll prepare it as soon as the payment arrives.\n\n" + HOW_TO_PAY["en"]
         + "If you've already paid, there's nothing else to do.",
     ),
 }

@@ -42,7 +42,8 @@ FIELDS = {
     "payment_method": _("Payment method"),
     "fulfillment": _("Delivery method"),
     "admin_link": _("Order page in the admin (for staff messages)"),
-    "refund_amount": _("Amount refunded on the order, with currency"),
+    "refund_amount": _("Amount of the refund, with currency (outside a refund's message: all refunded on the order)"),
+    "refunded_total": _("Total refunded on the order, with currency (in a refund's message: up to that refund)"),
     "payment_link": _("Payment link (payment link orders; empty for the others)"),
     "transfer_details": _("How to pay by bank transfer (transfer orders; empty for the others)"),
     "cancel_reason": _("Why the order was cancelled, as written when cancelling it"),
@@ -82,7 +83,8 @@ SAMPLE_CONTEXT = {
     "transfer_details": "Banco Demo · CBU 0000003100010000000001 · alias TIENDA.DEMO",
     "resume_link": "https://shop.example.com/checkout/resume/abc/",
     "lines": "2 × Remera de algodón",
-    "refund_amount": "$ 11.500,00",
+    "refund_amount": "$ 1.500,00",
+    "refunded_total": "$ 11.500,00",
     "cancel_reason": "Nos quedamos sin stock del talle elegido.",
 }
 
@@ -134,8 +136,9 @@ class LazyContext(dict):
         return {key: self[key] for key in self}
 
 
-def message_context(order, *, language: str) -> LazyContext:
-    """The only values a message template can use: plain strings about this order."""
+def message_context(order, *, language: str, refund=None) -> LazyContext:
+    """The only values a message template can use: plain strings about this order (and, in a
+    `refunded` message, about the refund it tells of)."""
     return LazyContext({
         "customer_first_name": order.customer_first_name,
         "customer_name": order.customer_name,
@@ -151,15 +154,19 @@ def message_context(order, *, language: str) -> LazyContext:
         "payment_method": order.get_payment_method_display,
         "fulfillment": order.get_fulfillment_method_display,
         "admin_link": lambda: settings.SITE_URL + order.get_absolute_url(),
-        "refund_amount": lambda: order.format_money(_refunded(order), language),
+        "refund_amount": lambda: order.format_money(refund.amount if refund else _refunded(order), language),
+        "refunded_total": lambda: order.format_money(_refunded(order, up_to=refund), language),
         "payment_link": lambda: payment_links.customer_url(order),
         "transfer_details": lambda: transfer_details(order),
         "cancel_reason": lambda: cancel_reason(order),
     }, language=language)
 
 
-def _refunded(order):
-    return order.refunds.aggregate(total=Sum("amount"))["total"] or 0
+def _refunded(order, up_to=None):
+    """What was refunded on the order: in all, or up to and including the refund `up_to` (refunds are
+    registered one at a time under the order's row lock, so ids follow their order)."""
+    refunds = order.refunds.filter(pk__lte=up_to.pk) if up_to is not None else order.refunds
+    return refunds.aggregate(total=Sum("amount"))["total"] or 0
 
 
 def transfer_details(order) -> str:
@@ -271,10 +278,10 @@ def render_template(template, context: dict) -> RenderedMessage:
     return RenderedMessage(subject=subject, body=body, html_body=html_body, url=url)
 
 
-def render_for_order(order, *, milestone: str, channel: str, language: str) -> RenderedMessage:
+def render_for_order(order, *, milestone: str, channel: str, language: str, refund=None) -> RenderedMessage:
     template = find_template(milestone, channel, language)
     with translation.override(language):
-        return render_template(template, message_context(order, language=language))
+        return render_template(template, message_context(order, language=language, refund=refund))
 
 
 def render_for_checkout(checkout, *, milestone: str, channel: str, language: str) -> RenderedMessage:

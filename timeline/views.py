@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from notifications.rendering import transfer_details
 from notifications.services import TooManyPushDevices, subscribe_push, unsubscribe_push
 from orders import payment_links
 from orders.events import cancel_reason
@@ -150,7 +151,8 @@ def order_timeline(request, token):
     sw_url = reverse("timeline:service-worker")
     language, remember = _reader_language(request, order)
 
-    link = payment_links.for_order(order) if not order.is_paid and order.status != Status.CANCELLED else None
+    payment_due = not order.is_paid and order.status != Status.CANCELLED
+    link = payment_links.for_order(order) if payment_due else None
 
     with translation.override(language):
         refunded = sum((refund.amount for refund in refunds), Decimal("0"))
@@ -174,6 +176,8 @@ def order_timeline(request, token):
             "shipped": shipped,
             "tracking_redirect_url": reverse("timeline:track", args=[order.public_token]) if shipped else "",
             "payment_link": link,
+            # How to pay an unpaid transfer order: the bank details the messages carry, when set.
+            "transfer_details": transfer_details(order) if payment_due else "",
             "pay_url": reverse("timeline:pay", args=[order.public_token]) if link is not None and link.valid else "",
             "offer_push": bool(settings.VAPID_PUBLIC_KEY) and is_open,
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,

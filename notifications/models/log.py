@@ -20,7 +20,7 @@ class NotificationQuerySet(models.QuerySet):
         """Insert the rows that no row in the table already stands for, in one statement.
 
         `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a row whose (order, milestone, channel),
-        (order, rule, channel) or (checkout, milestone, channel) is taken, by a committed row or
+        (order, rule, channel), (refund, channel) or (checkout, milestone, channel) is taken, by a committed row or
         by a transaction still running (which it waits for), is left out. Returns the rows
         inserted, with their ids and timestamps set; the others are not touched. This is the
         outbox's "exactly once" write: one round trip for all of a milestone's channels, where
@@ -28,7 +28,9 @@ class NotificationQuerySet(models.QuerySet):
         """
         unique = {}
         for row in rows:  # one statement must not hold two rows for one key
-            unique.setdefault(_outbox_key(row.order_id, row.checkout_id, row.milestone, row.rule_id, row.channel), row)
+            unique.setdefault(
+                _outbox_key(row.order_id, row.checkout_id, row.milestone, row.rule_id, row.refund_id, row.channel), row
+            )
         rows = list(unique.values())
         if not rows:
             return []
@@ -42,7 +44,9 @@ class NotificationQuerySet(models.QuerySet):
             for field in fields:
                 params.append(field.get_db_prep_save(field.pre_save(row, True), connection))
         values = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        key_columns = [meta.get_field(name).column for name in ("order", "checkout", "milestone", "rule", "channel")]
+        key_columns = [
+            meta.get_field(name).column for name in ("order", "checkout", "milestone", "rule", "refund", "channel")
+        ]
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
             f"VALUES {', '.join([values] * len(rows))} ON CONFLICT DO NOTHING "
@@ -61,8 +65,8 @@ class NotificationQuerySet(models.QuerySet):
         return inserted
 
 
-def _outbox_key(order_id, checkout_id, milestone, rule_id, channel) -> tuple:
-    return (order_id, checkout_id, milestone, rule_id, channel)
+def _outbox_key(order_id, checkout_id, milestone, rule_id, refund_id, channel) -> tuple:
+    return (order_id, checkout_id, milestone, rule_id, refund_id, channel)
 
 
 class Notification(OutboxRow):
@@ -99,6 +103,12 @@ class Notification(OutboxRow):
         "notifications.NotificationRule", on_delete=models.PROTECT, null=True, blank=True,
         related_name="notifications", verbose_name=_("rule"),
     )
+    # Set (with milestone "refunded") on the message telling of one refund: each refund tells the
+    # customer once, whatever refunds came before it.
+    refund = models.ForeignKey(
+        "orders.Refund", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
+        verbose_name=_("refund"),
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -133,13 +143,17 @@ class Notification(OutboxRow):
         verbose_name = _("notification")
         verbose_name_plural = _("notification log")
         constraints = [
-            # Exactly once per (order, milestone, channel), per (order, rule, channel) and per
-            # (checkout, milestone, channel): the outbox writers rely on these.
+            # Exactly once per (order, milestone, channel), per (order, rule, channel), per (refund,
+            # channel) and per (checkout, milestone, channel): the outbox writers rely on these.
             # A staff resend is a row of its own, outside these promises.
             models.UniqueConstraint(
                 fields=["order", "milestone", "channel"],
-                condition=Q(rule__isnull=True, order__isnull=False, resent_from__isnull=True),
+                condition=Q(rule__isnull=True, refund__isnull=True, order__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["refund", "channel"], condition=Q(refund__isnull=False, resent_from__isnull=True),
+                name="notification_once_per_refund_and_channel",
             ),
             models.UniqueConstraint(
                 fields=["order", "rule", "channel"], condition=Q(rule__isnull=False, resent_from__isnull=True),
@@ -158,6 +172,10 @@ class Notification(OutboxRow):
                 condition=(Q(rule__isnull=True) & ~Q(milestone=RULE))
                 | Q(rule__isnull=False, milestone=RULE, order__isnull=False),
                 name="notification_rule_rows_are_rule_milestone",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund__isnull=True) | Q(milestone="refunded", order__isnull=False),
+                name="notification_refund_rows_are_refunded_milestone",
             ),
         ]
         indexes = [

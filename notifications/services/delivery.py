@@ -84,7 +84,9 @@ def deliver(notification_id: int) -> str | None:
 
 
 def _for_delivery():
-    return Notification.objects.select_related("order", "order__carrier", "order__storefront", "checkout", "rule")
+    return Notification.objects.select_related(
+        "order", "order__carrier", "order__storefront", "checkout", "rule", "refund"
+    )
 
 
 def _deliver_claimed(notification: Notification) -> tuple[str, str]:

@@ -35,14 +35,15 @@ def _due_now(row: Notification) -> bool:
 
 
 def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, fallback_for: str = "",
-                checkout=None) -> Notification:
+                checkout=None, refund=None) -> Notification:
     """The outbox row (not saved) telling the order's (or checkout's) customer of a milestone on a channel.
 
     Queued when the channel can reach the customer; otherwise skipped, with the reason. A
     checkout's row (checkout recovery) has no order.
     """
     row = Notification(
-        order=order, checkout=checkout, milestone=milestone, channel=channel, fallback_for=fallback_for,
+        order=order, checkout=checkout, refund=refund, milestone=milestone, channel=channel,
+        fallback_for=fallback_for,
     )
     skip_reason = None
     if milestone == Milestone.NEW_ORDER:
@@ -73,18 +74,21 @@ def _write(rows: list[Notification]) -> list[Notification]:
     return inserted
 
 
-def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None) -> list[Notification]:
+def record_milestone(order, milestone: str, *, notify_customer: bool = True, checkout=None,
+                     refund=None) -> list[Notification]:
     """Write the outbox rows of a milestone for an order (call it inside the order's transaction).
 
     One row per enabled channel, in one statement; a row already written for (order, milestone,
-    channel) is left alone, so a repeated signal never sends twice. Channels that cannot reach
-    the customer are logged as skipped and the milestone's fallback channel, if any, is tried
-    instead. The queued rows are enqueued together, in one task, once the transaction commits.
+    channel) is left alone, so a repeated signal never sends twice. A `refunded` message is about
+    one refund (`refund`): its rows are once per (refund, channel), so every refund tells the
+    customer. Channels that cannot reach the customer are logged as skipped and the milestone's
+    fallback channel, if any, is tried instead. The queued rows are enqueued together, in one task,
+    once the transaction commits.
     """
     setting = milestone_setting(milestone)
     allowed = MILESTONE_CHANNELS.get(milestone, ())
     rows = _write([
-        _outbox_row(order, milestone, channel, notify_customer=notify_customer, checkout=checkout)
+        _outbox_row(order, milestone, channel, notify_customer=notify_customer, checkout=checkout, refund=refund)
         for channel in setting.enabled_channels
         if channel in allowed
     ])
@@ -174,7 +178,7 @@ def _fallback_row(notification: Notification, setting: MilestoneSetting | None =
         return None
     return _outbox_row(
         notification.order, notification.milestone, channel, notify_customer=True, fallback_for=notification.channel,
-        checkout=notification.checkout,
+        checkout=notification.checkout, refund=notification.refund,
     )
 
 

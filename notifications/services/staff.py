@@ -72,7 +72,7 @@ def _resend_row(original: Notification) -> Notification:
         recipient, skip_reason = kind_of(original).address(original)
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
-        channel=original.channel, recipient=recipient, resent_from=original,
+        refund=original.refund, channel=original.channel, recipient=recipient, resent_from=original,
         status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         next_attempt_at=None if skip_reason else timezone.now(),
     )

@@ -134,3 +134,26 @@ def test_the_word_check_reads_whole_words():
     assert uses("ÓRDENES", "órdenes")
     assert not uses("ordenado por fecha", "orden")
     assert not uses("{{ tracking_code }}", "tracking code")
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_the_admins_own_texts_as_pages_show_them_use_the_glossary_words(language):
+    """Django's admin and auth catalogues write the admin's frame (the index's title, the history
+    page, the user's staff flag): as a page shows them, through the project's catalogue first,
+    they say none of the words the glossary forbids ("administração": the admin is the "painel")."""
+    import django
+
+    contrib = Path(django.__file__).parent / "contrib"
+    never = forbidden_words()[language]
+    said = {}
+    with translation.override(language):
+        for app in ("admin", "auth"):
+            for message in read(contrib / app / "locale" / CATALOGUE_DIRS[language] / "LC_MESSAGES" / "django.po"):
+                if not message.id or not isinstance(message.id, str):
+                    continue
+                shown = (translation.pgettext(message.context, message.id) if message.context
+                         else translation.gettext(message.id))
+                for word in never:
+                    if uses(shown, word):
+                        said[(app, message.id)] = word
+    assert said == {}

@@ -192,3 +192,31 @@ def test_two_workers_sweeping_at_once_send_one_reminder_per_order(staff):
     assert sorted(reminders().values_list("order_id", flat=True)) == sorted(order.pk for order in orders)
     subjects = [m.subject for m in mail.outbox if m.subject.startswith("Recordatorio de pago")]
     assert len(subjects) == len(set(subjects)) == len(orders)
+
+
+@pytest.mark.parametrize("language, subject, how", [
+    ("es", "Recibimos tu pedido", "Para pagarlo por transferencia:"),
+    ("pt-br", "Recebemos o seu pedido", "Para pagar por transferência:"),
+    ("en", "We received your order", "To pay by bank transfer:"),
+])
+def test_a_transfer_orders_receipt_carries_the_bank_details(staff, commit, language, subject, how):
+    with commit():
+        order = place(by=staff, language=language)
+
+    [email] = [email for email in mail.outbox if email.to == ["maria@example.com"]]
+    assert email.subject == f"{subject} {order.number}"
+    assert f"{how}\n{BANK}\n\n" in email.body
+
+
+def test_the_receipt_of_another_payment_method_or_without_bank_details_says_none(staff, commit, settings):
+    with commit():
+        cash = place(by=staff, payment_method="cash_on_delivery", language="en")
+    settings.STORE_TRANSFER_DETAILS = ""
+    with commit():
+        transfer = place(by=staff, language="en")
+
+    receipts = {email.subject: email.body for email in mail.outbox if email.to == ["maria@example.com"]}
+    for order in (cash, transfer):
+        body = receipts[f"We received your order {order.number}"]
+        assert "bank transfer" not in body and BANK not in body
+        assert "for a total of" in body and "\n\n\n" not in body

@@ -99,6 +99,8 @@ def test_an_order_page_writes_every_date_one_way(staff_client, admin_user):
     services.register_payment(order, by=admin_user, amount=TOTAL, reference="TRF-1")
     services.accept(order, by=admin_user)
     services.set_custom_status(order, by=admin_user, status_type="general", code="agreed_with_customer")
+    order = services.cancel(order, by=admin_user, reason="Sin stock", notify_customer=False)
+    services.register_refund(order, by=admin_user, amount=TOTAL, notify_customer=False)  # the refunds' table too
 
     for url in (change_url(order), sheet_url(order)):
         page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()

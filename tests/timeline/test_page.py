@@ -285,3 +285,35 @@ def test_service_worker_is_served_with_a_scope_covering_the_timeline_pages(clien
     body = response.content.decode()
     assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
     assert reverse("timeline:order", args=["x" * 43]).startswith("/o/")
+
+
+BANK = "Banco Demo · CBU 0000003100010000000001\nAlias: TIENDA.DEMO"
+
+
+@pytest.mark.parametrize(("language", "title"), [
+    ("es", "Cómo pagar por transferencia"), ("pt-br", "Como pagar por transferência"),
+    ("en", "How to pay by bank transfer"),
+])
+def test_an_unpaid_transfer_order_shows_the_bank_details(client, settings, language, title):
+    settings.STORE_TRANSFER_DETAILS = BANK
+    order = order_at(Status.PENDING, payment_method=PaymentMethod.TRANSFER, paid=False, language=language)
+
+    html = page(client, order).content.decode()
+
+    assert f'<h3 class="bank__title">{title}</h3>' in html
+    assert '<p class="bank" data-transfer-details>Banco Demo · CBU 0000003100010000000001<br>Alias: TIENDA.DEMO</p>' in html
+
+
+@pytest.mark.parametrize(("payment_method", "paid", "status", "details"), [
+    (PaymentMethod.TRANSFER, True, Status.ACCEPTED, BANK),  # paid: nothing left to transfer
+    (PaymentMethod.TRANSFER, False, Status.CANCELLED, BANK),  # cancelled: nothing to pay
+    (PaymentMethod.CASH_ON_DELIVERY, False, Status.PENDING, BANK),  # not a transfer
+    (PaymentMethod.TRANSFER, False, Status.PENDING, ""),  # the store set no bank details
+])
+def test_no_bank_details_where_no_transfer_is_due(client, settings, payment_method, paid, status, details):
+    settings.STORE_TRANSFER_DETAILS = details
+    order = order_at(status, payment_method=payment_method, paid=paid, language="en")
+
+    html = page(client, order).content.decode()
+
+    assert "data-transfer-details" not in html and "CBU" not in html
