@@ -77,4 +77,5 @@ def render_for_notification(notification, language: str) -> WhatsAppRendered:
 
     template = kind_of(notification).whatsapp_template(notification, language)
     with translation.override(language):
-        return fill(template, message_context(notification.order, language=language))
+        # A refunded message tells of its refund (refund_amount), as on the other channels.
+        return fill(template, message_context(notification.order, language=language, refund=notification.refund))

@@ -236,3 +236,17 @@ def test_a_whatsapp_rule_sends_the_template_set_for_it(staff, commit, credits, w
     assert (row.channel, row.status, row.body) == ("whatsapp", "sent", f"Estamos preparando tu pedido {order.number}.")
     assert [(m.template_name, m.parameters) for m in whatsapp_outbox] == [("en_preparacion", [order.number])]
     assert WhatsAppTemplate.objects.get(rule=rule).milestone == "rule"
+
+
+def test_each_refund_is_told_on_whatsapp_with_its_own_amount(staff, commit, credits, whatsapp_outbox):
+    from decimal import Decimal
+
+    set_whatsapp_template(milestone="refunded", language="es", name="reintegro", language_code="es_AR",
+                          parameters=["refund_amount", "order_number"], text="Te reintegramos {{1}} del pedido {{2}}.")
+    switch("refunded", email=False, sms=False, push=False, whatsapp=True)
+    order = pay(place(by=staff, whatsapp_opt_in_source="storefront"), by=staff)
+    services.cancel(order, by=staff, reason="Sin stock")
+    for amount in ("1000.00", "500.00"):
+        with commit():
+            services.register_refund(order, by=staff, amount=Decimal(amount))
+    assert [m.parameters[0] for m in whatsapp_outbox] == ["$1.000,00", "$500,00"]
