@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..defaults import MILESTONE_CHANNELS
-from ..models import RULE, Channel, NotificationRule, WhatsAppTemplate
-from .recipients import active_rules, milestone_setting, whatsapp_number
+from ..models import RULE, Channel, MilestoneSetting, NotificationRule, WhatsAppTemplate
+from ..rendering import cached
+from .recipients import whatsapp_number
 
 
 def whatsapp_milestones() -> list[str]:
@@ -42,10 +43,11 @@ def set_whatsapp_template(*, milestone: str, language: str, name: str, language_
 
 def whatsapp_is_on() -> bool:
     """Whether any milestone or active rule sends on WhatsApp (the store offers it to customers)."""
-    # Both kept per process (NOTIFICATION_CACHE_SECONDS): the timeline page asks on every view.
-    return any(milestone_setting(m).whatsapp for m in whatsapp_milestones() if m != RULE) or any(
-        rule.channel == Channel.WHATSAPP for rule in active_rules()
-    )
+    # One query, kept per process (NOTIFICATION_CACHE_SECONDS) like the switches: the timeline page asks
+    # on every view.
+    return cached(("whatsapp_is_on",), lambda: MilestoneSetting.objects.filter(whatsapp=True).values("pk").union(
+        NotificationRule.objects.active().filter(channel=Channel.WHATSAPP).values("pk")
+    ).exists())
 
 
 def offers_whatsapp(order) -> bool:
