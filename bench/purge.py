@@ -29,8 +29,8 @@ def fill(rows: int, old_share: float = 0.8) -> None:
             """
             INSERT INTO notifications_notification
               (order_id, milestone, channel, recipient, status, reason_code, reason_detail, attempts, provider_message_id,
-               created_at, sent_at, body, delivery_status, fallback_for, language, subject, updated_at)
-            SELECT id, m, c, 'cliente@example.com', 'sent', '', '', 1, '', ts, ts, 'Hola', '', '', 'es', 'Pedido', ts
+               created_at, sent_at, body, fallback_for, language, subject, updated_at)
+            SELECT id, m, c, 'cliente@example.com', 'sent', '', '', 1, '', ts, ts, 'Hola', '', 'es', 'Pedido', ts
             FROM (
               SELECT id, m, c,
                      -- rows are written in time order, as the log is: the old ones first, spread over

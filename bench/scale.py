@@ -81,9 +81,9 @@ def generate(start: int, end: int, shop_id: int, carrier_id: int, total: int) ->
             FROM orders_order o WHERE {new} AND o.id % 10 < 9""")
         cursor.execute(f"""
             INSERT INTO notifications_notification (order_id, milestone, channel, recipient, status, reason_code, reason_detail, attempts,
-                provider_message_id, created_at, updated_at, body, delivery_status, fallback_for, language, subject)
+                provider_message_id, created_at, updated_at, body, fallback_for, language, subject)
             SELECT o.id, m, 'email', o.customer_email, CASE WHEN o.id % 50 = 0 THEN 'failed' ELSE 'sent' END, '', '', 1,
-                   '', o.created_at, o.created_at, 'Hola', '', '', 'es', 'Tu pedido'
+                   '', o.created_at, o.created_at, 'Hola', '', 'es', 'Tu pedido'
             FROM orders_order o CROSS JOIN unnest(ARRAY['order_placed','accepted','shipped']) m
             WHERE {new}
               AND o.created_at > now() - interval '7 days'""")

@@ -4,7 +4,7 @@ A leaf app: it imports nothing from orders, notifications or storefronts.
 
 - ``billing.sms``: what an SMS costs (``count_segments``), the GSM-7 friendly rewrite
   (``to_gsm7_friendly``) and the template editor's ``cost_preview``. Pure functions.
-- ``billing.services``: every balance change (``charge_sms``, ``refund_sms``, ``top_up``,
+- ``billing.services``: every balance change (``charge_sms``, ``refund_notification``, ``top_up``,
   ``adjust``, ``grant_monthly_allowance``, ``change_tier``) and ``balance()``; a package by
   responsibility (account, ledger, alerts, allowance, charging, credits, errors).
 - ``billing.seeds``: the service tiers and the Billing staff group ``seed_reference_data`` creates.

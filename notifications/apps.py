@@ -12,10 +12,12 @@ class NotificationsConfig(AppConfig):
         from anymail.signals import tracking
 
         from checkouts import signals as checkout_signals
+        from orders import page_sections
         from orders import signals as order_signals
         from outbox.schedules import register_after_migrate
 
         from . import checks, receivers  # noqa: F401 (checks registers itself)
+        from .admin_sections import order_section
         from .models import NotificationRule
         from .schedules import register_schedules
 
@@ -41,6 +43,7 @@ class NotificationsConfig(AppConfig):
             receivers.on_checkout_abandoned, dispatch_uid="notifications.on_checkout_abandoned"
         )
         tracking.connect(receivers.on_email_tracking, dispatch_uid="notifications.on_email_tracking")
+        page_sections.provide("notifications", order_section)
         register_after_migrate(self, register_schedules)
         post_save.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_saved")
         post_delete.connect(receivers.forget_rules, sender=NotificationRule, dispatch_uid="notifications.rule_deleted")

@@ -53,6 +53,28 @@ def check_email_tracking_webhook(app_configs=None, **kwargs):
     return []
 
 
+@register()
+def check_twilio_status_callbacks(app_configs=None, **kwargs):
+    """Twilio's delivery reports need a public https address to post to, and the token they are signed with."""
+    if not settings.TWILIO_STATUS_CALLBACKS or settings.DEBUG:
+        return []
+    from .backends.sms.twilio import status_callback_url
+
+    if not settings.TWILIO_AUTH_TOKEN:
+        return [Error(
+            "TWILIO_STATUS_CALLBACKS is on but TWILIO_AUTH_TOKEN is not set: /hooks/twilio/status/ refuses every post.",
+            hint="Set TWILIO_AUTH_TOKEN (Twilio signs its posts with it), or turn TWILIO_STATUS_CALLBACKS off.",
+            id="notifications.E004",
+        )]
+    if not settings.SITE_URL.startswith("https://"):
+        return [Error(
+            f"TWILIO_STATUS_CALLBACKS is on but Twilio would post to {status_callback_url()}, not a public https address.",
+            hint="Set SITE_URL to the store's public https address, as Twilio reaches it.",
+            id="notifications.E005",
+        )]
+    return []
+
+
 CLOUD_BACKEND = "notifications.backends.whatsapp.cloud.WhatsAppBackend"
 
 
@@ -69,7 +91,7 @@ def check_whatsapp_cloud_settings(app_configs=None, **kwargs):
             f"WHATSAPP_BACKEND is Meta's Cloud API but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
             "not set: no WhatsApp message can be sent.",
             hint="README, Sending WhatsApp messages: the phone number id and a system user's token.",
-            id="notifications.E004",
+            id="notifications.E006",
         ))
     missing = [name for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN") if not getattr(settings, name)]
     if missing:

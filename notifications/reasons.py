@@ -27,6 +27,8 @@ class Reason(models.TextChoices):
     GAVE_UP = "gave_up", _("gave up after the last attempt")
     BOUNCED = "bounced", _("the email bounced")
     REJECTED = "rejected", _("the email provider rejected it")
+    UNDELIVERED = "undelivered", _("the provider reported it undelivered")
+    PROVIDER_FAILED = "provider_failed", _("the provider reported that it could not send it")
     CHECKOUT_RECOVERED = "checkout_recovered", _("the checkout was recovered")
     RULE_TURNED_OFF = "rule_turned_off", _("the rule was turned off before the message was due")
     NO_LONGER_DUE = "no_longer_due", _("the order moved on before the delay passed")
@@ -47,6 +49,8 @@ _WITH_DETAIL = {
     Reason.GAVE_UP: _("gave up after %(attempts)s attempts: %(error)s"),
     Reason.BOUNCED: _("the email bounced: %(detail)s"),
     Reason.REJECTED: _("the email provider rejected it: %(detail)s"),
+    Reason.UNDELIVERED: _("the provider reported it undelivered: %(detail)s"),
+    Reason.PROVIDER_FAILED: _("the provider reported that it could not send it: %(detail)s"),
     Reason.NO_LONGER_DUE: _("the order is no longer “%(status)s”: it moved on before the delay passed"),
 }
 # Codes whose detail is the whole sentence: the provider's (or the error's) own words.

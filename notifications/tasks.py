@@ -11,6 +11,8 @@ def deliver_notifications(notification_ids):
 
 
 def sweep_queued_notifications():
+    # Also the delivery reports that came before their row had the provider's message id.
+    services.apply_waiting_receipts()
     return services.requeue_stale()
 
 

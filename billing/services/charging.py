@@ -1,5 +1,5 @@
-"""Paying for a message and refunding it (called by the notifications app): an SMS by its segments,
-a WhatsApp message by the price of its destination country (WhatsAppPrice)."""
+"""Paying for a message and refunding a paid one (called by the notifications app): an SMS by its
+segments, a WhatsApp message by the price of its destination country (WhatsAppPrice)."""
 from __future__ import annotations
 
 import uuid
@@ -101,9 +101,13 @@ def charge_whatsapp(*, phone: str, notification_id: int, reason: str = "") -> Le
 
 
 @transaction.atomic
-def refund_sms(*, notification_id: int, reason: str) -> list[LedgerEntry]:
+def refund_notification(*, notification_id: int, reason: str) -> list[LedgerEntry]:
     """Give back the notification's outstanding charge (an SMS's or a WhatsApp message's), once; []
     when there is none.
+
+    Any charged notification (an SMS today): the charge is found by the notification's id, whatever
+    its channel; a refund is posted once however often it is asked for (a provider's failure report
+    posted twice, at once).
 
     Credits go back to the bucket they came from. A charge from a monthly allowance that has
     since been rolled over (a send that failed across midnight on the 1st) is refunded as

@@ -35,6 +35,9 @@ WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", default="")
 WHATSAPP_API_BASE = env("WHATSAPP_API_BASE", default="https://graph.facebook.com")
 WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", default="v23.0")
 WHATSAPP_TIMEOUT_SECONDS = env.float("WHATSAPP_TIMEOUT_SECONDS", default=10)
+# Ask Twilio for each SMS's delivery reports (delivered, undelivered, failed), posted to
+# SITE_URL + /hooks/twilio/status/: SITE_URL must be the store's public https address.
+TWILIO_STATUS_CALLBACKS = env.bool("TWILIO_STATUS_CALLBACKS", default=False)
 # Web push keys: from the environment (or .env); unset with DEBUG on, the pair `make run` wrote for the
 # local store (`manage.py generate_vapid_keys --local`, into this git-ignored file).
 LOCAL_VAPID_KEYS_FILE = BASE_DIR / ".vapid-keys.env"

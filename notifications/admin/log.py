@@ -13,6 +13,22 @@ from ..models import Notification
 from .resend import ResendViews
 
 
+# Sent and on: shades of green as the provider reports it further; failures red.
+STATUS_COLOURS = {
+    "queued": "#1565c0", "sent": "#2e7d32", "delivered": "#1b5e20", "read": "#0d47a1",
+    "undelivered": "#c62828", "failed": "#c62828", "skipped": "#757575",
+}
+
+
+def status_label(obj: Notification):
+    """The row's status in its colour, with "marked as spam" when the recipient did (the log and the order page)."""
+    label = format_html('<strong style="color:{}">{}</strong>', STATUS_COLOURS.get(obj.status, "inherit"),
+                        obj.get_status_display())
+    if obj.complained_at:
+        label = format_html('{} · <span style="color:#c62828">{}</span>', label, _("marked as spam"))
+    return label
+
+
 @admin.register(Notification)
 class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     # The date filter covers dates: no date hierarchy, which reads every row's date on each page;
@@ -20,11 +36,11 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     # What fits 1366 px beside the filters, the status and the reason in view; the page has the rest.
     list_display = [
         "created_short", "order_link", "what", "channel", "recipient_short", "status_label", "reason_short",
-        "attempts", "delivery_status",
+        "attempts",
     ]
     list_filter = [
-        "status", "reason_code", "milestone", "channel", ("created_at", admin.DateFieldListFilter), "delivery_status",
-        "rule",
+        "status", "reason_code", "milestone", "channel", ("created_at", admin.DateFieldListFilter),
+        ("complained_at", admin.EmptyFieldListFilter), "rule",
     ]
     search_fields = ["order__number", "checkout__external_id", "recipient"]
     list_select_related = ["order", "checkout", "rule"]
@@ -33,7 +49,7 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     fields = [
         "order_link", "what", "channel", "fallback_for", "recipient", "status", "reason_text", "attempts",
         "next_attempt_at", "provider_message_id", "language", "subject", "body", "created_at", "sent_at",
-        "delivery_status", "delivery_status_at", "resent_from_link", "resends_links",
+        "reported_at", "complained_at", "resent_from_link", "resends_links",
     ]
     readonly_fields = fields
 
@@ -65,9 +81,7 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
-        colours = {"sent": "#2e7d32", "failed": "#c62828", "skipped": "#757575", "queued": "#1565c0"}
-        return format_html('<strong style="color:{}">{}</strong>', colours.get(obj.status, "inherit"),
-                           obj.get_status_display())
+        return status_label(obj)
 
     @admin.action(description=_("Resend the selected notifications (a new message each; SMS cost credits "
                                 "again)"), permissions=["resend"])

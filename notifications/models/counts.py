@@ -15,7 +15,7 @@ class DailyNotificationCount(models.Model):
     # Rule messages are counted together under "rule".
     milestone = models.CharField(_("milestone"), max_length=30, choices=LOG_MILESTONE_CHOICES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Notification.Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Notification.Status.choices)
     count = models.PositiveIntegerField(_("count"), default=0)
 
     class Meta:

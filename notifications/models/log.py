@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connections, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outbox.models import QUEUED, OutboxRow
 
@@ -78,14 +79,12 @@ class Notification(OutboxRow):
     class Status(models.TextChoices):
         QUEUED = QUEUED, _("Queued")
         SENT = "sent", _("Sent")
+        # The provider's delivery reports after sending (services/receipts.py).
+        DELIVERED = "delivered", pgettext_lazy("notification", "Delivered")
+        READ = "read", pgettext_lazy("notification", "Read")
+        UNDELIVERED = "undelivered", pgettext_lazy("notification", "Undelivered")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
-
-    class DeliveryStatus(models.TextChoices):
-        DELIVERED = "delivered", _("Delivered")
-        BOUNCED = "bounced", _("Bounced")
-        COMPLAINED = "complained", _("Marked as spam")
-        REJECTED = "rejected", _("Rejected by the provider")
 
     # Exactly one of order and checkout (a checkout recovery message has no order yet).
     order = models.ForeignKey(
@@ -111,7 +110,7 @@ class Notification(OutboxRow):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     # Why it was skipped, failed or waits for a retry (notifications/reasons.py); `reason` tells it.
     reason_code = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
     reason_detail = models.TextField(_("reason detail"), blank=True)
@@ -125,11 +124,10 @@ class Notification(OutboxRow):
     language = models.CharField(_("language"), max_length=5, blank=True)
     subject = models.CharField(_("subject or title"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
-    delivery_status = models.CharField(
-        _("delivery report"), max_length=12, choices=DeliveryStatus.choices, blank=True,
-        help_text=_("What the email provider reported after sending."),
-    )
-    delivery_status_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # When the provider's last report that moved `status` on (delivered, read, undelivered, failed) happened.
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # The recipient marked the email as spam (the provider's complaint report); the status stays as reported.
+    complained_at = models.DateTimeField(_("marked as spam at"), null=True, blank=True)
     # A staff resend: a new row, addressed and rendered afresh, beside the row it was resent from.
     resent_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends",

@@ -9,7 +9,8 @@ The package, by responsibility:
 - `delivery`: claiming and sending rows; `channels`: SMS, push, WhatsApp and email; `outcomes`: how a
   claimed row ends (final status, refund, fallback, retry);
 - `staff`: resend (a new row linked to the first, through the outbox), the purchase experience page;
-  `maintenance`: the sweep and the log purge; `tracking`: the email provider's reports; `common`: what
+  `maintenance`: the sweep and the log purge; `receipts`: the providers' delivery reports (delivered,
+  read, undelivered, failed), `tracking`: the email provider's, fed to them; `common`: what
   they share (the reasons logged are codes: notifications/reasons.py);
 - `subscriptions`: the web push subscriptions the timeline page stores;
 - `whatsapp`: setting a milestone's Meta-approved WhatsApp template; whether the store offers WhatsApp.
@@ -38,6 +39,7 @@ from .recipients import (
     active_rules, all_milestone_settings, checkout_address, customer_address, milestone_setting, mobile_number,
     platform_sends_email, whatsapp_number,
 )
+from .receipts import apply_receipt, apply_waiting_receipts
 from .recording import enqueue_deliveries, record_checkout_recovery, record_milestone, record_rules
 from .staff import RESENDABLE, Resent, resend, sms_resend_cost, update_purchase_experience
 from .subscriptions import MAX_PUSH_DEVICES_PER_ORDER, TooManyPushDevices, subscribe_push, unsubscribe_push
@@ -46,7 +48,7 @@ from .whatsapp import offers_whatsapp, set_whatsapp_template, whatsapp_is_on, wh
 
 __all__ = [
     "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
-    "all_milestone_settings", "apply_tracking_event", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
+    "all_milestone_settings", "apply_receipt", "apply_tracking_event", "apply_waiting_receipts", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
     "mobile_number", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_milestone",
     "record_rules", "requeue_stale", "resend", "sms_resend_cost", "subscribe_push", "unsubscribe_push",
     "update_purchase_experience", "offers_whatsapp", "set_whatsapp_template", "whatsapp_is_on", "whatsapp_milestones",

@@ -23,6 +23,7 @@ from .channels import NoPushSubscription, _charge_sms, _charge_whatsapp, _send_e
 from .channels import _send_whatsapp
 from .common import Status, _execute_with_values
 from .outcomes import _fail, _finish, _retry_or_fail
+from .receipts import apply_waiting_receipts
 from .recording import _fallback, enqueue_deliveries
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,21 @@ def deliver_many(notification_ids) -> dict[str, int]:
             reached[str(status)] = reached.get(str(status), 0) + 1
     finally:
         _write_provider_ids(provider_ids)
+        _apply_waiting([provider_id for _pk, provider_id in provider_ids])
     return reached
+
+
+def _apply_waiting(provider_ids: list[str]) -> None:
+    """Apply the delivery reports the provider posted before these ids were written (one query when
+    there are none). The messages are sent whatever happens here: an error is logged, and the sweep
+    applies the reports later."""
+    provider_ids = [provider_id for provider_id in provider_ids if provider_id]
+    if not provider_ids:
+        return
+    try:
+        apply_waiting_receipts(provider_ids)
+    except Exception:
+        logger.exception("Delivery reports waiting for %s messages could not be applied", len(provider_ids))
 
 
 def _hand_over(notification_ids: list[int]) -> int:
@@ -80,6 +95,7 @@ def deliver(notification_id: int) -> str | None:
     status, provider_id = _deliver_claimed(_for_delivery().get(pk=notification_id))
     if provider_id:
         Notification.objects.filter(pk=notification_id).update(provider_message_id=provider_id)
+        _apply_waiting([provider_id])
     return status
 
 
@@ -137,7 +153,9 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
     if notification.status == Status.SENT:  # marked in the send's own transaction: the id is the caller's to write
         notification.provider_message_id = provider_id or ""
         return Status.SENT, provider_id or ""
-    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now()), ""
+    _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
+    _apply_waiting([provider_id])
+    return Status.SENT, ""
 
 
 def _deliver_whatsapp(notification: Notification, language: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from ..models import DailyNotificationCount, EmailTrackingEvent, Notification
+from ..models import DailyNotificationCount, ReceiptEvent, Notification
 from ..outbox import NOTIFICATIONS
 from .common import _execute_with_values
 
@@ -28,10 +28,10 @@ def purge_log(*, now=None, batch_size: int | None = None) -> int:
     deleted = NOTIFICATIONS.purge(now=now, batch_size=batch_size, before_delete=_count_purged)
     cutoff = now - timedelta(days=settings.NOTIFICATION_LOG_RETENTION_DAYS)
     while True:
-        ids = list(EmailTrackingEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
+        ids = list(ReceiptEvent.objects.filter(received_at__lt=cutoff).values_list("pk", flat=True)[:batch_size])
         if not ids:
             break
-        EmailTrackingEvent.objects.filter(pk__in=ids).delete()
+        ReceiptEvent.objects.filter(pk__in=ids).delete()
     return deleted
 
 

@@ -1,5 +1,5 @@
 """How a claimed row ends: its final status (through the outbox engine), a refund for a failed
-SMS or WhatsApp message, the fallback channel, or a retry after the backoff."""
+paid message (SMS, WhatsApp), the fallback channel, or a retry after the backoff."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -12,18 +12,20 @@ from .common import Status
 from .recording import _fallback
 
 
-# The channels paid with credits: a failed message gets them back.
+# The channels paid with credits (channels.py charges them): a message on them that failed is refunded.
 PAID_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
-def _refund_sms(notification: Notification) -> None:
-    """Give the message's credits back (an SMS's or a WhatsApp message's); the ledger says why in the
-    store's language."""
+def _refund(notification: Notification) -> None:
+    """Give a paid message's credits back, once (nothing for a channel not paid, or no charge left);
+    the ledger says why in the store's language."""
+    if notification.channel not in PAID_CHANNELS:
+        return
     from billing import services as billing
 
     with translation.override(settings.LANGUAGE_CODE):
         reason = notification.reason
-    billing.refund_sms(notification_id=notification.pk, reason=reason[:200])
+    billing.refund_notification(notification_id=notification.pk, reason=reason[:200])
 
 
 def _finish(notification: Notification, status: str, reason: str = "", detail: str = "", **fields) -> str:
@@ -34,8 +36,7 @@ def _finish(notification: Notification, status: str, reason: str = "", detail: s
 
 def _fail(notification: Notification, reason: str, detail: str = "", **fields) -> str:
     _finish(notification, Status.FAILED, reason, detail, **fields)
-    if notification.channel in PAID_CHANNELS:
-        _refund_sms(notification)
+    _refund(notification)
     _fallback(notification)
     return Status.FAILED
 

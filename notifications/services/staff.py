@@ -20,7 +20,7 @@ from .recipients import all_milestone_settings
 
 
 # What staff may resend: a message that has ended (a queued one is still on its way).
-RESENDABLE = (Status.SENT, Status.FAILED, Status.SKIPPED)
+RESENDABLE = (Status.SENT, Status.DELIVERED, Status.READ, Status.UNDELIVERED, Status.FAILED, Status.SKIPPED)
 
 
 @dataclass

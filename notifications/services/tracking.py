@@ -1,4 +1,5 @@
-"""Email tracking: the provider's delivered, bounced, complained and rejected reports (anymail)."""
+"""Email tracking: the provider's delivered, bounced, complained and rejected reports (anymail),
+applied as delivery reports (receipts.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -6,58 +7,60 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Channel, EmailTrackingEvent, Notification
+from ..models import Channel, Notification, ReceiptEvent
 from ..reasons import Reason
 from .common import Status
-from .recording import _fallback
+from .receipts import apply_receipt
 
 
 def apply_tracking_event(event, esp_name: str = "") -> bool:
-    """Record an ESP's delivered / bounced / complained report on the email's row, once per event.
+    """Apply an ESP's report on the email's row, once per event. Returns True when a row changed.
 
-    Returns True when a row was updated.
+    delivered -> delivered; bounced -> undelivered (the email left, the recipient's server sent it
+    back); rejected -> failed (the provider would not send it); complained -> the row's
+    complained_at, and delivered (a complaint is about an email that arrived).
     """
     from anymail.signals import EventType
 
-    handled = {EventType.DELIVERED, EventType.BOUNCED, EventType.COMPLAINED, EventType.REJECTED}
-    if event.event_type not in handled or not event.message_id:
+    states = {
+        EventType.DELIVERED: (Status.DELIVERED, ""),
+        EventType.BOUNCED: (Status.UNDELIVERED, Reason.BOUNCED),
+        EventType.REJECTED: (Status.FAILED, Reason.REJECTED),
+        EventType.COMPLAINED: (Status.DELIVERED, ""),
+    }
+    if event.event_type not in states or not event.message_id:
         return False
     key = event.event_id or hashlib.sha256(
         f"{esp_name}|{event.event_type}|{event.message_id}|{event.timestamp}|{event.recipient}".encode()
     ).hexdigest()
+    key = f"{esp_name}:{key}"
+    when = event.timestamp or timezone.now()
+    state, reason = states[event.event_type]
+    if event.event_type == EventType.COMPLAINED:
+        return _complained(str(event.message_id)[:200], key, when)
+    detail = (event.description or event.mta_response or event.reject_reason or "") if reason else ""
+    return apply_receipt(
+        channel=Channel.EMAIL, provider_message_id=str(event.message_id), state=state, at=when,
+        reason_code=reason, detail=detail, event_key=key,
+    )
+
+
+def _complained(message_id: str, key: str, when) -> bool:
+    """The recipient marked the email as spam: noted on the row (once), which also counts as delivered."""
     with transaction.atomic():
         try:
             with transaction.atomic():
-                EmailTrackingEvent.objects.create(
-                    event_key=f"{esp_name}:{key}"[:255], event_type=event.event_type,
-                    message_id=str(event.message_id)[:200],
+                ReceiptEvent.objects.create(
+                    event_key=f"{Channel.EMAIL}:{key}"[:255], channel=Channel.EMAIL, event_type="complained",
+                    message_id=message_id, reported_at=when,
                 )
         except IntegrityError:
-            return False  # the provider posted this event before
-        notification = (
-            # order is nullable (a checkout's row): lock the notification row only, not the outer join.
-            Notification.objects.select_for_update(of=("self",)).select_related("order")
-            .filter(channel=Channel.EMAIL, provider_message_id=str(event.message_id)).first()
-        )
-        if notification is None:
             return False
-        when = event.timestamp or timezone.now()
-        detail = event.description or event.mta_response or event.reject_reason or ""
-        DeliveryStatus = Notification.DeliveryStatus
-        if event.event_type == EventType.DELIVERED:
-            if notification.delivery_status:
-                return False  # a bounce or complaint already said more
-            notification.delivery_status = DeliveryStatus.DELIVERED
-        elif event.event_type == EventType.COMPLAINED:
-            notification.delivery_status = DeliveryStatus.COMPLAINED
-        else:
-            bounced = event.event_type == EventType.BOUNCED
-            notification.delivery_status = DeliveryStatus.BOUNCED if bounced else DeliveryStatus.REJECTED
-            notification.status = Status.FAILED
-            notification.reason_code = Reason.BOUNCED if bounced else Reason.REJECTED
-            notification.reason_detail = detail[:1000]
-        notification.delivery_status_at = when
-        notification.save(update_fields=["delivery_status", "delivery_status_at", "status", "reason_code", "reason_detail", "updated_at"])
-        if notification.status == Status.FAILED:
-            _fallback(notification)
-    return True
+        noted = Notification.objects.filter(
+            channel=Channel.EMAIL, provider_message_id=message_id, complained_at__isnull=True,
+        ).update(complained_at=when, updated_at=timezone.now())
+        delivered = apply_receipt(
+            channel=Channel.EMAIL, provider_message_id=message_id, state=Status.DELIVERED, at=when,
+            event_key=f"{key}:delivered",
+        )
+    return bool(noted) or delivered

@@ -8,7 +8,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from billing import services
 from billing.models import LedgerEntry, ServiceTier
-from billing.services import InsufficientCredits, MessageTooLong, charge_sms, refund_sms
+from billing.services import InsufficientCredits, MessageTooLong, charge_sms, refund_notification
 
 from .conftest import account, assert_balances_equal_ledger, last_month, next_month, start_credits, this_month
 
@@ -100,14 +100,14 @@ def test_charging_the_same_notification_twice_charges_once(credits):
 def test_a_failed_send_is_refunded_once(credits):
     credits(monthly=10)
     charge_sms(segments=3, notification_id=7)
-    refunds = refund_sms(notification_id=7, reason="provider refused the number")
+    refunds = refund_notification(notification_id=7, reason="provider refused the number")
     assert [(r.kind, r.bucket, r.amount, r.reason) for r in refunds] == [
         ("refund", "monthly", 3, "provider refused the number"),
     ]
     assert refunds[0].refund_of.notification_id == 7
     assert account().monthly_remaining == 10
-    assert refund_sms(notification_id=7, reason="again") == []
-    assert refund_sms(notification_id=999, reason="never charged") == []
+    assert refund_notification(notification_id=7, reason="again") == []
+    assert refund_notification(notification_id=999, reason="never charged") == []
     assert account().monthly_remaining == 10
     assert_balances_equal_ledger()
 
@@ -115,7 +115,7 @@ def test_a_failed_send_is_refunded_once(credits):
 def test_a_resend_after_a_refund_is_charged_again(credits):
     credits(monthly=10)
     first = charge_sms(segments=2, notification_id=7)
-    refund_sms(notification_id=7, reason="timeout")
+    refund_notification(notification_id=7, reason="timeout")
     second = charge_sms(segments=2, notification_id=7)
     assert second.pk != first.pk
     assert account().monthly_remaining == 8
@@ -127,7 +127,7 @@ def test_a_resend_after_a_refund_is_charged_again(credits):
 def test_a_refund_returns_credits_to_the_buckets_they_came_from(credits):
     credits(monthly=1, purchased=5)
     charge_sms(segments=3, notification_id=5)
-    refunds = refund_sms(notification_id=5, reason="failed")
+    refunds = refund_notification(notification_id=5, reason="failed")
     assert sorted((r.bucket, r.amount) for r in refunds) == [("monthly", 1), ("purchased", 2)]
     assert (account().monthly_remaining, account().purchased) == (1, 5)
     assert_balances_equal_ledger()
@@ -139,7 +139,7 @@ def test_a_refund_of_last_months_allowance_becomes_purchased_credits(credits):
     services.grant_monthly_allowance(today=next_month())
     assert account().monthly_remaining == 100
 
-    refunds = refund_sms(notification_id=5, reason="failed across the month change")
+    refunds = refund_notification(notification_id=5, reason="failed across the month change")
     assert [(r.bucket, r.amount) for r in refunds] == [("purchased", 2)]
     assert (account().monthly_remaining, account().purchased) == (100, 2)
     assert_balances_equal_ledger()
@@ -294,7 +294,7 @@ def test_one_email_per_threshold_crossing(credits, django_capture_on_commit_call
             charge_sms(segments=1, notification_id=notification_id)
         with pytest.raises(InsufficientCredits):
             charge_sms(segments=1, notification_id=99)
-        refund_sms(notification_id=21, reason="failed")  # 1 left: does not re-arm the warning
+        refund_notification(notification_id=21, reason="failed")  # 1 left: does not re-arm the warning
         charge_sms(segments=1, notification_id=21)
     assert [m.subject for m in warning_emails()] == [
         "[Tienda Demo] SMS credits running low", "[Tienda Demo] SMS credits used up",
@@ -358,7 +358,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(notification_id=st.integers(1, 8))
     def refund(self, notification_id):
-        refund_sms(notification_id=notification_id, reason="failed")
+        refund_notification(notification_id=notification_id, reason="failed")
         assert not LedgerEntry.objects.filter(kind="charge", notification_id=notification_id,
                                               refund__isnull=True).exists()
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
-from notifications.models import DailyNotificationCount, EmailTrackingEvent, Notification
+from notifications.models import DailyNotificationCount, ReceiptEvent, Notification
 from notifications.schedules import PURGE_NAME, SWEEP_NAME, register_schedules
 from notifications.services import purge_log
 from notifications.tasks import purge_notification_log
@@ -38,9 +38,9 @@ def test_the_purge_deletes_rows_older_than_the_retention_and_keeps_the_rest_and_
         log_row(orders[0], "preparing", "email", "sent", timezone.now() - timedelta(days=4, hours=23)),
         log_row(orders[1], "preparing", "push", "skipped", timezone.now()),
     ]
-    EmailTrackingEvent.objects.create(event_key="old", event_type="delivered")
-    EmailTrackingEvent.objects.filter(event_key="old").update(received_at=timezone.now() - timedelta(days=6))
-    EmailTrackingEvent.objects.create(event_key="new", event_type="delivered")
+    ReceiptEvent.objects.create(event_key="old", event_type="delivered")
+    ReceiptEvent.objects.filter(event_key="old").update(received_at=timezone.now() - timedelta(days=6))
+    ReceiptEvent.objects.create(event_key="new", event_type="delivered")
 
     assert purge_log(batch_size=3) == 8  # three batches
 
@@ -52,7 +52,7 @@ def test_the_purge_deletes_rows_older_than_the_retention_and_keeps_the_rest_and_
         (old_day, "shipped", "sms", "sent"): 1,
         (older_day, "order_placed", "email", "sent"): 3,
     }
-    assert list(EmailTrackingEvent.objects.values_list("event_key", flat=True)) == ["new"]
+    assert list(ReceiptEvent.objects.values_list("event_key", flat=True)) == ["new"]
 
     # A later purge adds to the same day's counts and never counts a row twice.
     log_row(orders[2], "shipped", "sms", "failed", local(old_day, 15))

@@ -1,4 +1,4 @@
-"""Anymail tracking webhooks (delivered, bounced, complained) update the email's log row, once per event."""
+"""Anymail tracking webhooks (delivered, bounced, complained, rejected) move the email's log row on, once per event."""
 import base64
 
 import pytest
@@ -56,21 +56,37 @@ def bounce(message_id, event_id=4323372036854775807):
 def test_a_delivery_report_marks_the_email_delivered(webhook, sent_email):
     assert webhook(delivery(sent_email.provider_message_id)).status_code == 200
     sent_email.refresh_from_db()
-    assert (sent_email.status, sent_email.delivery_status) == ("sent", "delivered")
-    assert sent_email.delivery_status_at.year == 2026
+    assert sent_email.status == "delivered"
+    assert sent_email.reported_at.year == 2026
 
 
-def test_a_bounce_fails_the_row_and_the_same_event_posted_again_is_ignored(webhook, sent_email):
+def test_a_bounce_marks_the_row_undelivered_and_the_same_event_posted_again_is_ignored(webhook, sent_email):
     assert webhook(bounce(sent_email.provider_message_id)).status_code == 200
     sent_email.refresh_from_db()
-    assert (sent_email.status, sent_email.delivery_status) == ("failed", "bounced")
+    assert (sent_email.status, sent_email.reason_code) == ("undelivered", "bounced")
     assert sent_email.reason.startswith("the email bounced: The server was unable to deliver")
 
     # Arrange: the row is sent again under the same provider id; the provider re-posts the old event.
-    Notification.objects.filter(pk=sent_email.pk).update(status="sent", reason_code="", reason_detail="", delivery_status="")
+    Notification.objects.filter(pk=sent_email.pk).update(status="sent", reason_code="", reason_detail="")
     assert webhook(bounce(sent_email.provider_message_id)).status_code == 200
     sent_email.refresh_from_db()
-    assert (sent_email.status, sent_email.delivery_status) == ("sent", "")
+    assert (sent_email.status, sent_email.reason_code) == ("sent", "")
+
+
+def test_a_rejection_fails_the_row(webhook, sent_email):
+    rejected = {"RecordType": "Bounce", "ID": 99, "Type": "ManuallyDeactivated", "TypeCode": 16,
+                "MessageID": sent_email.provider_message_id, "Email": "maria@example.com",
+                "BouncedAt": "2026-11-20T16:40:00Z", "Description": "The address was deactivated."}
+    assert webhook(rejected).status_code == 200
+    sent_email.refresh_from_db()
+    assert (sent_email.status, sent_email.reason_code) == ("failed", "rejected")
+
+
+def test_a_bounce_after_the_delivery_report_is_ignored(webhook, sent_email):
+    webhook(delivery(sent_email.provider_message_id))
+    webhook(bounce(sent_email.provider_message_id))
+    sent_email.refresh_from_db()
+    assert (sent_email.status, sent_email.reason_code) == ("delivered", "")
 
 
 def test_a_complaint_is_recorded_and_a_late_delivery_report_does_not_hide_it(webhook, sent_email):
@@ -80,7 +96,8 @@ def test_a_complaint_is_recorded_and_a_late_delivery_report_does_not_hide_it(web
     webhook(complaint)
     webhook(delivery(sent_email.provider_message_id))
     sent_email.refresh_from_db()
-    assert (sent_email.status, sent_email.delivery_status) == ("sent", "complained")
+    assert sent_email.status == "delivered"
+    assert sent_email.complained_at.year == 2026
 
 
 def test_the_webhook_refuses_calls_without_the_secret(webhook, sent_email):
@@ -88,7 +105,7 @@ def test_the_webhook_refuses_calls_without_the_secret(webhook, sent_email):
     wrong = "Basic " + base64.b64encode(b"anymail:guess").decode()
     assert webhook(bounce(sent_email.provider_message_id), authorization=wrong).status_code == 400
     sent_email.refresh_from_db()
-    assert (sent_email.status, sent_email.delivery_status) == ("sent", "")
+    assert (sent_email.status, sent_email.reason_code) == ("sent", "")
 
 
 def test_a_bounced_email_falls_back_to_sms_when_the_milestone_says_so(webhook, staff, commit, credits, sms_outbox):
@@ -123,7 +140,7 @@ def test_without_a_secret_an_anonymous_bounce_changes_nothing(
 
     assert response.status_code == 403
     row.refresh_from_db()
-    assert (row.status, row.delivery_status) == ("sent", "")
+    assert (row.status, row.reason_code) == ("sent", "")
     assert not Notification.objects.filter(order=order, milestone="payment_approved", channel="sms").exists()
     assert sms_outbox == []
     assert credits() == balance
@@ -173,7 +190,7 @@ def test_in_development_without_a_secret_the_webhook_still_works(webhook, sent_e
     settings.DEBUG = True
     assert webhook(delivery(sent_email.provider_message_id), authorization=None).status_code == 200
     sent_email.refresh_from_db()
-    assert sent_email.delivery_status == "delivered"
+    assert sent_email.status == "delivered"
 
 
 @pytest.mark.parametrize(

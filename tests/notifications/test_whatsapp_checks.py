@@ -14,7 +14,7 @@ def test_the_cloud_backend_names_what_is_missing(settings):
     settings.WHATSAPP_PHONE_NUMBER_ID, settings.WHATSAPP_ACCESS_TOKEN = "106540352242922", ""
     settings.WHATSAPP_APP_SECRET, settings.WHATSAPP_VERIFY_TOKEN = "", "verify"
     problems = check_whatsapp_cloud_settings()
-    assert [p.id for p in problems] == ["notifications.E004", "notifications.W001"]
+    assert [p.id for p in problems] == ["notifications.E006", "notifications.W001"]
     assert "WHATSAPP_ACCESS_TOKEN is not set" in problems[0].msg
     assert problems[1].msg.startswith("WHATSAPP_APP_SECRET is not set")
     settings.WHATSAPP_ACCESS_TOKEN, settings.WHATSAPP_APP_SECRET = "EAAG", "secret"

@@ -1,9 +1,13 @@
 """Twilio's Programmable Messaging API over HTTPS (form-encoded POST, HTTP basic auth).
 
 Settings: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER (an E.164 number or a
-Messaging Service SID starting with "MG"), TWILIO_API_BASE (the API's base address).
+Messaging Service SID starting with "MG"), TWILIO_API_BASE (the API's base address),
+TWILIO_STATUS_CALLBACKS (ask Twilio to post each message's delivery reports to
+SITE_URL + /hooks/twilio/status/, which `signature()` checks: notifications/hooks.py).
 """
 import base64
+import hashlib
+import hmac
 import json
 import socket
 import urllib.error
@@ -12,6 +16,7 @@ import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from ..base import BaseSmsBackend, PermanentError, TransientError
 
@@ -53,6 +58,8 @@ class SmsBackend(BaseSmsBackend):
         sender = message.from_number or self.from_number
         fields = {"To": message.to, "Body": message.body}
         fields["MessagingServiceSid" if sender.startswith("MG") else "From"] = sender
+        if settings.TWILIO_STATUS_CALLBACKS:
+            fields["StatusCallback"] = status_callback_url()
         credentials = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode("ascii")
         request = urllib.request.Request(
             self.messages_url,
@@ -89,3 +96,43 @@ class SmsBackend(BaseSmsBackend):
         if status == 429 or status >= 500:
             return TransientError(text)
         return PermanentError(text)
+
+
+def status_callback_url() -> str:
+    """Where Twilio posts a message's delivery reports: the address to paste in Twilio's console too."""
+    return settings.SITE_URL + reverse("twilio_status")
+
+
+def signature(url: str, params, auth_token: str) -> str:
+    """Twilio's X-Twilio-Signature of a request: HMAC-SHA1, keyed with the auth token, of the full URL
+    followed by each POST parameter's name and value, sorted by name (a name's several values sorted
+    too), base64-encoded. `params` is a dict or a QueryDict."""
+    data = url
+    for name in sorted(set(params)):
+        values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+        for value in sorted(set(values)):
+            data += name + value
+    digest = hmac.new(auth_token.encode("utf-8"), data.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _urls_with_and_without_port(url: str) -> list[str]:
+    """The URL as given, without its port and with the scheme's default port added: Twilio signs the
+    address as it was configured, which a proxy may have written either way."""
+    parts = urllib.parse.urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    host = parts.hostname or ""
+    urls = [url, urllib.parse.urlunsplit(parts._replace(netloc=host))]
+    if default and parts.port is None:
+        urls.append(urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{default}")))
+    return list(dict.fromkeys(urls))
+
+
+def valid_signature(url: str, params, given: str, auth_token: str) -> bool:
+    """Whether `given` (the X-Twilio-Signature header) signs the request, compared in constant time."""
+    if not (given and auth_token):
+        return False
+    return any(
+        hmac.compare_digest(signature(candidate, params, auth_token), given)
+        for candidate in _urls_with_and_without_port(url)
+    )
