@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0011_refunds'),
+        ('orders', '0012_time_between_indexes'),
     ]
 
     operations = [
