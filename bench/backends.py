@@ -83,3 +83,24 @@ class InMemoryEmailBackend(AnymailTestBackend):
             return super().post_to_esp(payload, message)
         finally:
             mail.outbox.clear()
+
+
+class CountingWhatsAppBackend:
+    """Records each WhatsApp message's number (the drills give every order its own), followed by the
+    BENCH_HOST of the worker that sent it; loaded by WHATSAPP_BACKEND like the product's backends."""
+
+    def __init__(self, fail_silently: bool = False, **kwargs):
+        self.fail_silently = fail_silently
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def send_messages(self, messages) -> int:
+        host = os.environ.get("BENCH_HOST", "")
+        for message in messages:
+            message.provider_message_id = f"wamid.bench-{os.getpid()}-{next(_ids)}"
+            _append(f"{message.to} {host}".strip())
+        return len(messages)

@@ -1,5 +1,7 @@
-"""Fault drills: a worker killed mid-delivery, an SMS provider outage (concurrent staff:
-bench/concurrent_staff.py; two hosts, one killed: bench/scaleout.py).
+"""Fault drills: a worker killed mid-delivery, an SMS or WhatsApp provider outage (concurrent staff:
+bench/concurrent_staff.py; two hosts, one killed: bench/scaleout.py). The crash and the outage run
+for each paid channel's provider shape: email and WhatsApp for the crash, SMS (Twilio) and WhatsApp
+(Meta's Cloud API) for the outage (bench/providers.py has the stubs).
 
 Each drill prints what it counted and returns one figure whose result is pass only when
 every check held. They run in the harness process (ORM broker; settings already loaded) and
@@ -7,13 +9,9 @@ start real `manage.py qcluster` processes where a worker is involved.
 """
 from __future__ import annotations
 
-import http.server
-import json
 import os
 import signal
-import threading
 import time
-import uuid
 from pathlib import Path
 
 from .backends import read_counts
@@ -75,6 +73,14 @@ def _wait(predicate, *, timeout: float, every: float = 0.2, cluster=None, tick=N
     return predicate()
 
 
+CHANNEL_WORDS = {"email": "emails", "sms": "SMS", "whatsapp": "WhatsApp messages"}
+
+
+def _phone(pk: int) -> str:
+    """A valid Argentine mobile number of its own for each order (the providers' stubs key on it)."""
+    return f"+54911{pk % 10**8:08d}"
+
+
 # Short claim and grace period so the drills recover in seconds rather than minutes.
 DRILL_ENV = {"NOTIFICATION_CLAIM_SECONDS": "10", "NOTIFICATION_REQUEUE_AFTER_SECONDS": "10"}
 
@@ -97,22 +103,25 @@ def _scheduler_tick():
 # --- worker crash ------------------------------------------------------------------------------
 
 
-def crash(count: int, *, smoke: bool) -> list[Figure]:
-    """`count` queued emails; kill -9 the whole cluster mid-delivery; start it again; count."""
+def crash(count: int, *, smoke: bool, channel: str = "email") -> list[Figure]:
+    """`count` queued emails (or WhatsApp messages); kill -9 the whole cluster mid-delivery; start it
+    again; count."""
     from notifications.models import Notification
 
+    from .providers import whatsapp_ready
+
     empty_queue()
-    count_file = Path(f"/tmp/bench-drill-crash-{os.getpid()}.count")
+    count_file = Path(f"/tmp/bench-drill-crash-{channel}-{os.getpid()}.count")
     count_file.write_text("")
-    env = {
-        **broker_env("orm"),
-        "EMAIL_BACKEND": "bench.backends.CountingEmailBackend",
-        "BENCH_COUNT_FILE": str(count_file),
-        **DRILL_ENV,
-        "Q_POLL": "0.1",
-    }
-    ids = _queue(_new_orders(count), milestone="order_placed", channel="email",
-                 recipient=lambda pk: f"crash{pk}@example.com")
+    env = {**broker_env("orm"), "BENCH_COUNT_FILE": str(count_file), **DRILL_ENV, "Q_POLL": "0.1"}
+    if channel == "whatsapp":
+        whatsapp_ready(credits=count)
+        env["WHATSAPP_BACKEND"] = "bench.backends.CountingWhatsAppBackend"
+        recipient = _phone
+    else:
+        env["EMAIL_BACKEND"] = "bench.backends.CountingEmailBackend"
+        recipient = lambda pk: f"crash{pk}@example.com"  # noqa: E731
+    ids = _queue(_new_orders(count), milestone="order_placed", channel=channel, recipient=recipient)
     rows = Notification.objects.filter(pk__in=ids)
     kill_at = max(2, count // 3)
     log = open("/tmp/bench-qcluster-crash.log", "w")
@@ -143,6 +152,9 @@ def crash(count: int, *, smoke: bool) -> list[Figure]:
     recovered = time.monotonic() - t1
     counts = read_counts(count_file)
     count_file.unlink()
+    if channel == "whatsapp":  # the WhatsApp backend counts by number: back to the rows' ids
+        row_of = {recipient: str(pk) for pk, recipient in rows.values_list("pk", "recipient")}
+        counts = {row_of.get(key, key): n for key, n in counts.items()}
     statuses = _statuses(ids)
     ours = {str(pk) for pk in ids}
     strays = set(counts) - ours
@@ -151,69 +163,19 @@ def crash(count: int, *, smoke: bool) -> list[Figure]:
     lost = [pk for pk in ids if str(pk) not in counts]
     retried = rows.filter(attempts__gt=1).count()
     ok = done and statuses == {"sent": count} and not duplicates and not lost
-    note = (f"{count:,} queued; cluster killed after {len(at_kill):,} deliveries ({claimed_at_kill} rows claimed "
+    note = (f"{count:,} {CHANNEL_WORDS[channel]} queued; cluster killed after {len(at_kill):,} deliveries ({claimed_at_kill} rows claimed "
             f"mid-send); restarted, all done {recovered:.1f} s later; {sum(counts.values()):,} messages reached "
             f"the backend for {len(counts):,} notifications: {len(duplicates)} sent twice, {len(lost)} never sent; "
             f"statuses {statuses}; {retried} rows needed a second attempt"
             + (f"; {len(strays)} other messages" if strays else ""))
     _say("crash: " + note)
-    return [Figure("drill: worker crash (kill -9)", f"{len(counts) - len(duplicates):,} of {count:,} sent once",
+    name = "drill: worker crash (kill -9)" + ("" if channel == "email" else ": WhatsApp")
+    return [Figure(name, f"{len(counts) - len(duplicates):,} of {count:,} sent once",
                    baseline=f"{len(duplicates)} duplicates, {len(lost)} lost", bar="all sent exactly once",
                    passed=ok, notes=[note])]
 
 
 # --- provider outage ---------------------------------------------------------------------------
-
-
-class TwilioStub:
-    """Twilio's Messages endpoint on 127.0.0.1: 503 until `outage` seconds after the first request."""
-
-    def __init__(self, outage: float):
-        self.outage = outage
-        self.first = None
-        self.unavailable = 0
-        self.accepted: dict[tuple[str, str], int] = {}
-        self.lock = threading.Lock()
-        stub = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                from urllib.parse import parse_qs
-
-                length = int(self.headers.get("Content-Length") or 0)
-                form = parse_qs(self.rfile.read(length).decode())
-                with stub.lock:
-                    now = time.monotonic()
-                    stub.first = stub.first or now
-                    down = now - stub.first < stub.outage
-                    if down:
-                        stub.unavailable += 1
-                        status, body = 503, {"code": 20503, "message": "Service unavailable", "status": 503}
-                    else:
-                        key = (form.get("To", [""])[0], form.get("Body", [""])[0])
-                        stub.accepted[key] = stub.accepted.get(key, 0) + 1
-                        status, body = 201, {"sid": "SM" + uuid.uuid4().hex, "status": "queued"}
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _ledger_matches_balance() -> tuple[bool, str]:
@@ -229,34 +191,35 @@ def _ledger_matches_balance() -> tuple[bool, str]:
                 f"ledger sums {monthly} + {purchased}")
 
 
-def outage(count: int, outage_seconds: int, *, smoke: bool) -> list[Figure]:
-    """`count` queued SMS through the Twilio backend while the stub answers 503, then recovers."""
+def outage(count: int, outage_seconds: int, *, smoke: bool, channel: str = "sms") -> list[Figure]:
+    """`count` queued SMS through the Twilio backend (or WhatsApp messages through the Cloud API
+    backend) while the stub answers 503 (Meta: 131000), then recovers."""
     from billing import services as billing
     from billing.models import LedgerEntry
     from notifications.models import Notification
 
+    from .providers import CloudApiStub, TwilioStub, whatsapp_ready
+
     empty_queue()
     billing.set_up()
     billing.top_up(amount=4 * count, by=None, reference="bench outage drill")
+    if channel == "whatsapp":
+        whatsapp_ready(credits=0)
     retry_base = 1 if smoke else 2
     max_attempts = 3 if smoke else 5
-    with TwilioStub(outage_seconds) as stub:
+    with (CloudApiStub if channel == "whatsapp" else TwilioStub)(outage_seconds) as stub:
         env = {
             **broker_env("orm"),
-            "SMS_BACKEND": "notifications.backends.sms.twilio.SmsBackend",
-            "TWILIO_API_BASE": stub.url,
-            "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000001",
-            "TWILIO_AUTH_TOKEN": "bench-token",
-            "TWILIO_FROM_NUMBER": "+15005550006",
+            **stub.env(),
             # Short retries for the drill: 2, 4, 8, 16 s apart (django-q2's scheduler looks every 15 s).
             "NOTIFICATION_RETRY_BASE_SECONDS": str(retry_base),
             "NOTIFICATION_MAX_ATTEMPTS": str(max_attempts),
             "Q_POLL": "0.1",
         }
         orders = _new_orders(count)
-        ids = _queue(orders, milestone="order_placed", channel="sms", recipient=lambda pk: f"+54911{pk % 10**8:08d}")
+        ids = _queue(orders, milestone="order_placed", channel=channel, recipient=_phone)
         rows = Notification.objects.filter(pk__in=ids)
-        log = open("/tmp/bench-qcluster-outage.log", "w")
+        log = open(f"/tmp/bench-qcluster-outage-{channel}.log", "w")
         cluster = start_cluster(env, log)
         t0 = time.monotonic()
         try:
@@ -282,10 +245,12 @@ def outage(count: int, outage_seconds: int, *, smoke: bool) -> list[Figure]:
     ok = (done and set(statuses) <= {"sent", "failed"} and sum(statuses.values()) == count and sent_paid_once
           and failed_refunded and balance_ok and twice == 0 and sum(stub.accepted.values()) == len(sent))
     attempts = sorted(rows.values_list("attempts", flat=True))
-    note = (f"{count} SMS queued; the stub answered 503 for {outage_seconds} s ({stub.unavailable} times), "
+    note = (f"{count} {CHANNEL_WORDS[channel]} queued; the stub answered 503 for {outage_seconds} s "
+            f"({stub.unavailable} times), "
             f"then took {sum(stub.accepted.values())}; all settled in {elapsed:.0f} s: {len(sent)} sent (each paid "
             f"once: {sent_paid_once}), {len(failed)} failed (each refunded: {failed_refunded}); {twice} sent twice; "
             f"attempts {attempts[0] if attempts else 0}-{attempts[-1] if attempts else 0}; {balance_note}")
     _say("outage: " + note)
-    return [Figure("drill: SMS provider outage", f"{len(sent)} sent, {len(failed)} failed", bar="sent or refunded; "
+    name = "drill: SMS provider outage" if channel == "sms" else "drill: WhatsApp provider outage"
+    return [Figure(name, f"{len(sent)} sent, {len(failed)} failed", bar="sent or refunded; "
                    "balance = ledger", baseline=f"{outage_seconds} s of 503", passed=ok, notes=[note])]

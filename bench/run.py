@@ -31,6 +31,7 @@ BACKEND_ENV = {
     "EMAIL_BACKEND": "bench.backends.InMemoryEmailBackend",  # anymail's test backend, keeping no outbox
     "SMS_BACKEND": "notifications.backends.sms.locmem.SmsBackend",
     "PUSH_BACKEND": "notifications.backends.push.locmem.PushBackend",
+    "WHATSAPP_BACKEND": "notifications.backends.whatsapp.locmem.WhatsAppBackend",
     "LOG_LEVEL": "WARNING",
     # As deployed: no query log in memory, which DEBUG keeps (the query budgets capture their own).
     "DEBUG": "false",
@@ -95,9 +96,11 @@ def main(argv=None) -> int:
         "purge": lambda: purge.run(sizes["purge"]),
         "delivery": lambda: __import__("bench.delivery").delivery.run(url, sizes["delivery"]),
         "http": lambda: web.run(sizes["http"], smoke=args.smoke),
-        "crash": lambda: drills.crash(sizes["drill_crash"], smoke=args.smoke),
+        "crash": lambda: drills.crash(sizes["drill_crash"], smoke=args.smoke)
+        + drills.crash(sizes["drill_crash"], smoke=args.smoke, channel="whatsapp"),
         "scaleout": lambda: scaleout.run(sizes["drill_scaleout"], smoke=args.smoke),
-        "outage": lambda: drills.outage(sizes["drill_outage_sms"], sizes["drill_outage_secs"], smoke=args.smoke),
+        "outage": lambda: drills.outage(sizes["drill_outage_sms"], sizes["drill_outage_secs"], smoke=args.smoke)
+        + drills.outage(sizes["drill_outage_sms"], sizes["drill_outage_secs"], smoke=args.smoke, channel="whatsapp"),
         "scale": lambda: scale.run(sizes["scale_small"], sizes["scale"], sizes["scale_repeats"], url),
         "staff": lambda: concurrent_staff.staff(sizes["drill_staff_orders"], sizes["drill_staff_secs"],
                                                 sizes["drill_staff_threads"]),

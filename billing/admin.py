@@ -17,7 +17,7 @@ from config.admin import ReadOnlyAdmin
 
 from . import services
 from .forms import AdjustmentForm, TierForm, TopUpForm
-from .models import LedgerEntry, ServiceTier
+from .models import LedgerEntry, ServiceTier, WhatsAppPrice
 
 TOP_UP_PERMISSION = "billing.top_up_credits"
 CHANGE_TIER_PERMISSION = "billing.change_service_tier"
@@ -36,6 +36,27 @@ class ServiceTierAdmin(admin.ModelAdmin):
         if tier.pk == account.pending_tier_id:
             return gettext("From the next monthly grant")
         return ""
+
+
+@admin.register(WhatsAppPrice)
+class WhatsAppPriceAdmin(admin.ModelAdmin):
+    """The credits a WhatsApp message costs per destination country; the row without a country is the
+    price everywhere else, kept (it cannot be deleted)."""
+
+    list_display = ["country_label", "credits"]
+    ordering = ["country"]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_label(self, price):
+        return price.country or gettext("Every other country (default)")
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.country:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["country"] if obj is not None and not obj.country else []
 
 
 class _Echo:

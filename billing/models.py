@@ -36,6 +36,41 @@ class ServiceTier(models.Model):
         return _("%(name)s (%(allowance)s SMS a month)") % {"name": self.name, "allowance": allowance}
 
 
+class WhatsAppPrice(models.Model):
+    """What one WhatsApp message costs in credits, by the country of the number it goes to (Meta
+    prices its messages by the recipient's country). The row without a country is the price of
+    every country without a row of its own."""
+
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, unique=True,
+        help_text=_("ISO 3166 code of the destination number's country (AR, BR, MX...); empty: every other "
+                    "country."),
+    )
+    credits = models.PositiveIntegerField(
+        _("credits per message"), validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("WhatsApp price")
+        verbose_name_plural = _("WhatsApp prices")
+        constraints = [
+            models.CheckConstraint(condition=Q(credits__gte=1), name="billing_whatsapp_price_positive"),
+        ]
+
+    def __str__(self):
+        where = self.country or _("every other country")
+        return _("%(where)s: %(credits)s credits") % {"where": where, "credits": self.credits}
+
+    def clean(self):
+        import phonenumbers
+        from django.core.exceptions import ValidationError
+
+        self.country = (self.country or "").strip().upper()
+        if self.country and self.country not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError({"country": _("Not a country code phone numbers have (AR, BR, MX...).")})
+
+
 class WarningLevel(models.TextChoices):
     OK = "ok", _("OK")
     LOW = "low", _("Running low")
@@ -102,7 +137,7 @@ class LedgerEntry(models.Model):
         GRANT = "grant", _("Monthly grant")
         EXPIRY = "expiry", _("Unused allowance expired")
         TOP_UP = "top_up", _("Top-up")
-        CHARGE = "charge", _("SMS charge")
+        CHARGE = "charge", _("Message charge")
         REFUND = "refund", _("Refund")
         ADJUSTMENT = "adjustment", _("Adjustment")
 

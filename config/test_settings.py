@@ -9,6 +9,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 MEDIA_ROOT = Path("/tmp") / "orders-test-media"  # noqa: F405
 SMS_BACKEND = "notifications.backends.sms.locmem.SmsBackend"
 PUSH_BACKEND = "notifications.backends.push.locmem.PushBackend"
+WHATSAPP_BACKEND = "notifications.backends.whatsapp.locmem.WhatsAppBackend"
 SITE_URL = "https://shop.example.com"
 # Push keys only from the environment: not the pair `make run` may have written for the local store.
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")  # noqa: F405

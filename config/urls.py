@@ -30,7 +30,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     # Mercado Pago's signed payment notifications: /hooks/mercadopago/.
     path("hooks/", include("paymentlinks.urls")),
-    # The message providers' delivery reports: /hooks/twilio/status/.
+    # The message providers' delivery reports: /hooks/twilio/status/, /hooks/whatsapp/ (Meta's WhatsApp
+    # statuses and its subscription handshake).
     path("hooks/", include("notifications.hook_urls")),
     # The store platforms' webhooks (/hooks/tiendanube/, /hooks/shopify/) and Tiendanube's OAuth install.
     path("", include("connectors.urls")),

@@ -4,7 +4,7 @@ import sqlite3
 import warnings
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.db import connections
 
 # The outbox writes a milestone's rows with INSERT ... ON CONFLICT DO NOTHING RETURNING.
@@ -73,3 +73,32 @@ def check_twilio_status_callbacks(app_configs=None, **kwargs):
             id="notifications.E005",
         )]
     return []
+
+
+CLOUD_BACKEND = "notifications.backends.whatsapp.cloud.WhatsAppBackend"
+
+
+@register()
+def check_whatsapp_cloud_settings(app_configs=None, **kwargs):
+    """Meta's Cloud API backend needs its number and token to send, and the app secret and verify
+    token for the status webhook (without them every report is refused)."""
+    if settings.WHATSAPP_BACKEND != CLOUD_BACKEND:
+        return []
+    problems = []
+    missing = [name for name in ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_ACCESS_TOKEN") if not getattr(settings, name)]
+    if missing:
+        problems.append(Error(
+            f"WHATSAPP_BACKEND is Meta's Cloud API but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            "not set: no WhatsApp message can be sent.",
+            hint="README, Sending WhatsApp messages: the phone number id and a system user's token.",
+            id="notifications.E006",
+        ))
+    missing = [name for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN") if not getattr(settings, name)]
+    if missing:
+        problems.append(Warning(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: /hooks/whatsapp/ refuses "
+            "Meta's subscription check or its status reports, so delivered, read and failed are never recorded.",
+            hint="Set the Meta app's secret and the verify token typed in the app's webhook configuration.",
+            id="notifications.W001",
+        ))
+    return problems

@@ -11,22 +11,24 @@ from .default_texts import EMAILS, PUSH, SMS  # the shipped words, by channel
 # A pickup customer must be told the order is ready (email and push); `finalized` stays off:
 # the customer is at the counter or already holds the package.
 DEFAULT_SWITCHES: dict[str, dict[str, bool]] = {
-    "order_placed": {"email": True, "sms": False, "push": False},
-    "payment_reminder": {"email": True, "sms": False, "push": False},
-    "payment_approved": {"email": True, "sms": False, "push": True},
-    "preparing": {"email": True, "sms": False, "push": True},
-    "shipped": {"email": True, "sms": True, "push": True},
-    "ready_for_pickup": {"email": True, "sms": False, "push": True},
-    "finalized": {"email": False, "sms": False, "push": False},
-    "cancelled": {"email": True, "sms": False, "push": False},
-    "refunded": {"email": True, "sms": False, "push": False},
-    "checkout_recovery": {"email": True, "sms": False, "push": False},
-    "new_order": {"email": True, "sms": False, "push": False},
+    "order_placed": {"email": True, "sms": False, "push": False, "whatsapp": False},
+    "payment_reminder": {"email": True, "sms": False, "push": False, "whatsapp": False},
+    "payment_approved": {"email": True, "sms": False, "push": True, "whatsapp": False},
+    "preparing": {"email": True, "sms": False, "push": True, "whatsapp": False},
+    "shipped": {"email": True, "sms": True, "push": True, "whatsapp": False},
+    "ready_for_pickup": {"email": True, "sms": False, "push": True, "whatsapp": False},
+    "finalized": {"email": False, "sms": False, "push": False, "whatsapp": False},
+    "cancelled": {"email": True, "sms": False, "push": False, "whatsapp": False},
+    "refunded": {"email": True, "sms": False, "push": False, "whatsapp": False},
+    "checkout_recovery": {"email": True, "sms": False, "push": False, "whatsapp": False},
+    "new_order": {"email": True, "sms": False, "push": False, "whatsapp": False},
 }
 
 # Channels each milestone can use at all: the staff's new-order message is an email to the store;
-# a checkout has no push subscription (customers subscribe on an order's timeline page).
-CUSTOMER_CHANNELS = ("email", "sms", "push")
+# a checkout has no push subscription (customers subscribe on an order's timeline page) and no
+# WhatsApp opt-in (recorded on an order). WhatsApp starts off everywhere: it needs the store's Meta
+# account, its approved templates and each customer's opt-in.
+CUSTOMER_CHANNELS = ("email", "sms", "push", "whatsapp")
 _ONLY_CHANNELS = {"new_order": ("email",), "checkout_recovery": ("email", "sms")}
 MILESTONE_CHANNELS: dict[str, tuple[str, ...]] = {
     milestone: _ONLY_CHANNELS.get(milestone, CUSTOMER_CHANNELS) for milestone in DEFAULT_SWITCHES

@@ -116,6 +116,12 @@ class MilestoneKind:
         """The values its templates see, for an order (or a checkout): the preview renders with them."""
         return message_context(about, language=language)
 
+    def whatsapp_template(self, notification, language: str):
+        """The Meta-approved WhatsApp template the row sends (whatsapp.py; WhatsAppTemplateMissing if none)."""
+        from .whatsapp import find_whatsapp_template
+
+        return find_whatsapp_template(notification.milestone, language)
+
     def no_longer_due(self, notification) -> tuple[str, str] | None:
         """None while a queued row is still due; else why it must not be sent any more: the reason's
         code and detail (notifications/reasons.py)."""
@@ -193,6 +199,12 @@ class RuleKind(MilestoneKind):
 
     def render(self, notification, language: str):
         return render_for_rule(notification.order, rule=notification.rule, language=language)
+
+    def whatsapp_template(self, notification, language: str):
+        """The WhatsApp template set for the rule."""
+        from .whatsapp import find_whatsapp_template
+
+        return find_whatsapp_template(RULE, language, rule=notification.rule)
 
     def no_longer_due(self, notification) -> tuple[str, str] | None:
         """A rule turned off; a delayed rule's order that has left the status the rule is about (or,

@@ -19,6 +19,8 @@ class Reason(models.TextChoices):
     NO_EMAIL = "no_email", _("no email address")
     NO_PHONE = "no_phone", _("no valid mobile number")
     NO_PUSH_SUBSCRIPTION = "no_push_subscription", _("no push subscription")
+    NO_WHATSAPP_OPT_IN = "no_whatsapp_opt_in", _("the customer did not opt in to WhatsApp")
+    NO_WHATSAPP_TEMPLATE = "no_whatsapp_template", _("no WhatsApp template for this message")
     NO_CREDITS = "no_credits", _("no SMS credits")
     SMS_TOO_LONG = "sms_too_long", _("the SMS is too long")
     NO_TEMPLATE = "no_template", _("the message template cannot be used")
@@ -39,13 +41,14 @@ class Reason(models.TextChoices):
 
 
 # Channels that cannot reach the customer: the milestone's fallback channel is tried instead.
-UNREACHABLE = frozenset({Reason.NO_EMAIL, Reason.NO_PHONE, Reason.NO_PUSH_SUBSCRIPTION})
+UNREACHABLE = frozenset({Reason.NO_EMAIL, Reason.NO_PHONE, Reason.NO_PUSH_SUBSCRIPTION, Reason.NO_WHATSAPP_OPT_IN})
 
 # The sentence of a code that has a detail (the code's label alone when it has none). `%(detail)s`
 # is the detail as stored; `%(attempts)s` the row's attempts.
 _WITH_DETAIL = {
     Reason.SMS_TOO_LONG: _("the SMS would take more segments than allowed (%(detail)s)"),
     Reason.NO_TEMPLATE: _("the message template cannot be used: %(error)s"),
+    Reason.NO_WHATSAPP_TEMPLATE: _("no WhatsApp template for this message: %(detail)s"),
     Reason.GAVE_UP: GAVE_UP_SENTENCE,
     Reason.BOUNCED: _("the email bounced: %(detail)s"),
     Reason.REJECTED: _("the email provider rejected it: %(detail)s"),

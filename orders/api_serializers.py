@@ -57,6 +57,11 @@ class CustomerInput(StrictInputSerializer):
         help_text=_("E.164 (+5491155550000); a national number is read in the store's default region."),
     )
     language = LanguageField(required=False, default=Language.SPANISH)
+    whatsapp_opt_in = BooleanField(
+        required=False, default=False,
+        help_text=_("The customer asked for order updates on WhatsApp at the checkout (their consent is "
+                    "recorded on the order; without it no WhatsApp message is sent)."),
+    )
 
 
 class FulfillmentInput(StrictInputSerializer):
@@ -87,7 +92,8 @@ class PaidOnlineInput(StrictInputSerializer):
 class NotifyInput(StrictInputSerializer):
     notify_customer = BooleanField(
         required=False, default=True,
-        help_text=_("Send the customer the milestone's email, SMS and push (as the store's switches allow)."),
+        help_text=_("Send the customer the milestone's email, SMS, push and WhatsApp (as the store's switches "
+                    "allow)."),
     )
 
 

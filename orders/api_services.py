@@ -14,7 +14,7 @@ from api.services import fingerprint, nest_errors
 from storefronts.models import Storefront
 
 from . import services as order_services
-from .models import Order
+from .models import Order, WhatsAppOptInSource
 
 
 class ExternalIdConflict(Conflict):
@@ -92,6 +92,7 @@ def create_order(*, storefront: Storefront, data: dict) -> tuple[Order, bool]:
                 shipping_cost=data["shipping_cost"],
                 payment=dict(data["payment"]) if data["payment"] else None,
                 notify_customer=data["notify_customer"],
+                whatsapp_opt_in_source=WhatsAppOptInSource.STOREFRONT if customer["whatsapp_opt_in"] else "",
             )
             OrderSubmission.objects.create(
                 storefront=storefront, external_id=external_id, order=order, body_hash=body_hash,

@@ -34,6 +34,10 @@ class CustomerOutput(serializers.Serializer):
         return order.customer_phone.as_e164 if order.customer_phone else ""
 
 
+class OrderCustomerOutput(CustomerOutput):
+    whatsapp_opt_in = serializers.BooleanField(help_text=_("The customer opted in to order updates on WhatsApp."))
+
+
 class FulfillmentOutput(serializers.Serializer):
     method = serializers.ChoiceField(source="fulfillment_method", choices=FulfillmentMethod.choices)
     address = serializers.CharField()
@@ -169,7 +173,7 @@ class OrderOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    customer = CustomerOutput(source="*")
+    customer = OrderCustomerOutput(source="*")
     fulfillment = FulfillmentOutput(source="*")
     currency = serializers.CharField()
     lines = LineOutput(many=True)

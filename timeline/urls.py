@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, whatsapp
 
 app_name = "timeline"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("o/<str:token>/push/subscribe/", views.push_subscribe, name="push-subscribe"),
     path("o/<str:token>/push/unsubscribe/", views.push_unsubscribe, name="push-unsubscribe"),
     path("o/<str:token>/pay/", views.pay, name="pay"),
+    path("o/<str:token>/whatsapp/", whatsapp.whatsapp_opt_in, name="whatsapp"),
     path("t/<str:token>/", views.track, name="track"),
 ]

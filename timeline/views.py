@@ -33,6 +33,7 @@ from orders.models import Order, OrderEvent, Status
 from .progress import build_progress, payment_message
 from .push import InvalidSubscription, clean_endpoint, clean_subscription
 from .ratelimit import rate_limited
+from .whatsapp import whatsapp_context
 
 # Tokens are base64url; 22 characters are 128 bits, new ones have 43 (256 bits).
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
@@ -68,7 +69,7 @@ def _content_security_policy(static_url: str, logo_url: str) -> str:
     return (
         f"default-src 'none'; script-src {assets}; style-src {assets}; img-src {images}; "
         "connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 
 
@@ -184,6 +185,7 @@ def order_timeline(request, token):
             "service_worker_scope": sw_url.rsplit("/", 1)[0] + "/",
             "subscribe_url": reverse("timeline:push-subscribe", args=[order.public_token]),
             "unsubscribe_url": reverse("timeline:push-unsubscribe", args=[order.public_token]),
+            **whatsapp_context(order, is_open),
         }
         response = render(request, "timeline/order.html", context)
         if remember:

@@ -1,11 +1,13 @@
-"""Paying for an SMS and refunding a paid message (called by the notifications app)."""
+"""Paying for a message and refunding a paid one (called by the notifications app): an SMS by its
+segments, a WhatsApp message by the price of its destination country (WhatsAppPrice)."""
 from __future__ import annotations
 
 import uuid
 
+import phonenumbers
 from django.db import transaction
 
-from ..models import LedgerEntry
+from ..models import LedgerEntry, WhatsAppPrice
 from ..sms import MAX_SMS_SEGMENTS
 from .alerts import note_warning
 from .allowance import roll_over_if_due
@@ -21,18 +23,18 @@ def _outstanding_charge(notification_id: int) -> list[LedgerEntry]:
 
 
 @transaction.atomic
-def _charge(*, segments: int, notification_id: int, reason: str) -> LedgerEntry | InsufficientCredits:
+def _charge(*, credits: int, notification_id: int, reason: str) -> LedgerEntry | InsufficientCredits:
     account = lock_account()
     roll_over_if_due(account)
     existing = _outstanding_charge(notification_id)
     if existing:
         return existing[0]
-    if account.total < segments:
-        return InsufficientCredits(needed=segments, available=account.total)
+    if account.total < credits:
+        return InsufficientCredits(needed=credits, available=account.total)
     operation = uuid.uuid4()
-    from_monthly = min(account.monthly_remaining, segments)
+    from_monthly = min(account.monthly_remaining, credits)
     entries = []
-    for bucket, amount in ((Bucket.MONTHLY, from_monthly), (Bucket.PURCHASED, segments - from_monthly)):
+    for bucket, amount in ((Bucket.MONTHLY, from_monthly), (Bucket.PURCHASED, credits - from_monthly)):
         if amount:
             entries.append(post(
                 account, kind=Kind.CHARGE, bucket=bucket, amount=-amount, operation=operation,
@@ -61,17 +63,47 @@ def charge_sms(*, segments: int, notification_id: int, reason: str = "") -> Ledg
     if segments > MAX_SMS_SEGMENTS:
         raise MessageTooLong(segments=segments)
     notification_id = check_count(notification_id, "notification_id")
+    return _charge_or_raise(credits=segments, notification_id=notification_id, reason=reason)
+
+
+def _charge_or_raise(*, credits: int, notification_id: int, reason: str) -> LedgerEntry:
     # Returned rather than raised inside the transaction, so a monthly roll-over done on the
-    # way is kept even when the SMS cannot be paid.
-    result = _charge(segments=segments, notification_id=notification_id, reason=reason[:255])
+    # way is kept even when the message cannot be paid.
+    result = _charge(credits=credits, notification_id=notification_id, reason=reason[:255])
     if isinstance(result, InsufficientCredits):
         raise result
     return result
 
 
+def whatsapp_country(phone: str) -> str:
+    """The country (ISO 3166 code) of an E.164 number, '' if it cannot be told."""
+    try:
+        number = phonenumbers.parse(str(phone), None)
+    except phonenumbers.NumberParseException:
+        return ""
+    return phonenumbers.region_code_for_number(number) or ""
+
+
+def whatsapp_price(phone: str) -> int:
+    """The credits one WhatsApp message to this number costs: its country's price, else the default
+    row's (the row without a country), else 1."""
+    country = whatsapp_country(phone)
+    prices = dict(WhatsAppPrice.objects.filter(country__in=[country, ""]).values_list("country", "credits"))
+    return prices.get(country) or prices.get("") or 1
+
+
+def charge_whatsapp(*, phone: str, notification_id: int, reason: str = "") -> LedgerEntry:
+    """Pay one WhatsApp message to ``phone`` at its country's price, like ``charge_sms``: from the
+    monthly allowance first, once per notification while not refunded, never below zero
+    (``InsufficientCredits``, nothing debited)."""
+    notification_id = check_count(notification_id, "notification_id")
+    return _charge_or_raise(credits=whatsapp_price(phone), notification_id=notification_id, reason=reason)
+
+
 @transaction.atomic
 def refund_notification(*, notification_id: int, reason: str) -> list[LedgerEntry]:
-    """Give back the notification's outstanding charge, once; [] when there is none.
+    """Give back the notification's outstanding charge (an SMS's or a WhatsApp message's), once; []
+    when there is none.
 
     Any charged notification (an SMS today): the charge is found by the notification's id, whatever
     its channel; a refund is posted once however often it is asked for (a provider's failure report

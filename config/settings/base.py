@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.Status",
+        "LanguageEnum": "orders.models.Language",
         # The customer language an order or a checkout may be sent in (pt-BR is accepted too).
         "CustomerInputLanguageEnum": ["es", "pt-br", "en", "pt-BR"],
     },

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from .. import services
 from ..models import Channel
+from ..services.outcomes import PAID_CHANNELS
 
 CONFIRM_SMS = "confirm_sms"
 
@@ -39,7 +40,7 @@ class ResendViews:
         if notification is None:
             raise Http404
         confirmed = CONFIRM_SMS in request.POST
-        if notification.channel == Channel.SMS and not confirmed:
+        if notification.channel in PAID_CHANNELS and not confirmed:
             return self._confirm_sms(request, [notification], action_url=request.path)
         result = services.resend([notification.pk], sms_confirmed=confirmed)
         self._report_resend(request, result)
@@ -51,7 +52,7 @@ class ResendViews:
         ids = list(queryset.values_list("pk", flat=True))
         if not confirmed:
             sms = [n for n in queryset.select_related("order", "order__carrier", "checkout", "rule")
-                   if n.channel == Channel.SMS and n.status in services.RESENDABLE]
+                   if n.channel in PAID_CHANNELS and n.status in services.RESENDABLE]
             if sms:
                 return self._confirm_sms(request, sms, action_url=request.get_full_path(), selected=ids)
         self._report_resend(request, services.resend(ids, sms_confirmed=confirmed))
@@ -61,7 +62,9 @@ class ResendViews:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": gettext("Resend SMS?"),
+            "title": gettext("Resend SMS?") if all(row.channel == Channel.SMS for row in sms_rows) else gettext(
+                "Resend paid messages?"),
+            "whatsapp": any(row.channel == Channel.WHATSAPP for row in sms_rows),
             "rows": sms_rows,
             "credits": services.sms_resend_cost(sms_rows),
             "action_url": action_url,
@@ -85,6 +88,7 @@ class ResendViews:
                 len(result.still_queued),
             ) % {"count": len(result.still_queued)}, messages.WARNING)
         if result.sms_unconfirmed:
-            self.message_user(request, gettext("No SMS was resent: confirm the credits first."), messages.WARNING)
+            self.message_user(request, gettext("No SMS or WhatsApp message was resent: confirm the credits first."),
+                              messages.WARNING)
         if not (count or result.still_queued or result.sms_unconfirmed):
             self.message_user(request, gettext("Nothing to resend."), messages.INFO)

@@ -1,9 +1,10 @@
-"""Pluggable SMS and web push backends, loaded by dotted path like Django's EMAIL_BACKEND.
+"""Pluggable SMS, web push and WhatsApp backends, loaded by dotted path like Django's EMAIL_BACKEND.
 
     SMS_BACKEND = "notifications.backends.sms.twilio.SmsBackend"
     PUSH_BACKEND = "notifications.backends.push.webpush.PushBackend"
+    WHATSAPP_BACKEND = "notifications.backends.whatsapp.cloud.WhatsAppBackend"
 
-Each provider module defines `SmsBackend` or `PushBackend`; see base.py for the contract.
+Each provider module defines `SmsBackend`, `PushBackend` or `WhatsAppBackend`; see base.py for the contract.
 """
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -12,11 +13,13 @@ from .base import (  # noqa: F401 (re-exported)
     BackendError,
     BasePushBackend,
     BaseSmsBackend,
+    BaseWhatsAppBackend,
     PermanentError,
     PushMessage,
     SmsMessage,
     SubscriptionGone,
     TransientError,
+    WhatsAppMessage,
 )
 
 
@@ -26,3 +29,7 @@ def get_sms_backend(backend: str | None = None, *, fail_silently: bool = False, 
 
 def get_push_backend(backend: str | None = None, *, fail_silently: bool = False, **kwargs) -> BasePushBackend:
     return import_string(backend or settings.PUSH_BACKEND)(fail_silently=fail_silently, **kwargs)
+
+
+def get_whatsapp_backend(backend: str | None = None, *, fail_silently: bool = False, **kwargs) -> BaseWhatsAppBackend:
+    return import_string(backend or settings.WHATSAPP_BACKEND)(fail_silently=fail_silently, **kwargs)

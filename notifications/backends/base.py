@@ -1,4 +1,4 @@
-"""The contract every SMS and web push backend follows (modelled on django.core.mail.backends)."""
+"""The contract every SMS, web push and WhatsApp backend follows (modelled on django.core.mail.backends)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,6 +46,20 @@ class PushMessage:
         return self.subscription_info.get("endpoint", "")
 
 
+@dataclass
+class WhatsAppMessage:
+    """A Meta-approved template message: its name, Meta's language code and the body's parameters
+    in order ({{1}}, {{2}}...). `body` is the text as the customer reads it (for the log and the
+    console backend); the provider builds it from the template itself."""
+
+    to: str  # E.164, e.g. +5491155550000
+    template_name: str
+    language_code: str
+    parameters: list[str] = field(default_factory=list)
+    body: str = ""
+    provider_message_id: str = ""
+
+
 class _BaseBackend:
     def __init__(self, fail_silently: bool = False, **kwargs):
         self.fail_silently = fail_silently
@@ -83,3 +97,7 @@ class BaseSmsBackend(_BaseBackend):
 
 class BasePushBackend(_BaseBackend):
     """Base class of web push backends; subclasses send `PushMessage`s."""
+
+
+class BaseWhatsAppBackend(_BaseBackend):
+    """Base class of WhatsApp backends; subclasses send `WhatsAppMessage`s."""

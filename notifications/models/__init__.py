@@ -7,7 +7,8 @@
 - `templates`: the words of a message, and the milestone templates;
 - `rules`: the notification rules, their messages and the record that a rule fired;
 - `push`: the web push subscriptions; `counts`: the daily counts kept after the purge;
-- `tracking`: the providers' delivery reports received; `notices`: the staff's new-order notices seen.
+- `tracking`: the providers' delivery reports received; `notices`: the staff's new-order notices seen;
+- `whatsapp`: the Meta-approved WhatsApp templates.
 """
 from .choices import LOG_MILESTONE_CHOICES, RULE, Channel, Milestone
 from .counts import DailyNotificationCount
@@ -21,10 +22,12 @@ from .rules import (
 from .switches import MilestoneSetting, PurchaseExperienceChange
 from .templates import MessageTemplate, MessageText
 from .tracking import ReceiptEvent
+from .whatsapp import WhatsAppTemplate
 
 __all__ = [
     "LOG_MILESTONE_CHOICES", "MAX_RULE_DELAY_MINUTES", "RULE", "Channel", "DailyNotificationCount",
     "MessageTemplate", "MessageText", "Milestone", "MilestoneSetting", "NewOrderNoticeState",
     "Notification", "NotificationQuerySet", "NotificationRule", "NotificationRuleQuerySet", "PurchaseExperienceChange",
-    "PushSubscription", "ReceiptEvent", "RuleFiring", "RuleMessage", "RuleStatusType", "normalize_city",
+    "PushSubscription", "ReceiptEvent", "RuleFiring", "RuleMessage", "RuleStatusType", "WhatsAppTemplate",
+    "normalize_city",
 ]

@@ -29,3 +29,4 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
     PUSH = "push", _("Web push")
+    WHATSAPP = "whatsapp", _("WhatsApp")

@@ -15,6 +15,7 @@ class MilestoneSetting(models.Model):
     email = models.BooleanField(_("email"), default=False)
     sms = models.BooleanField(_("SMS"), default=False)
     push = models.BooleanField(_("web push"), default=False)
+    whatsapp = models.BooleanField(_("WhatsApp"), default=False)
     fallback_channel = models.CharField(
         _("fallback channel"), max_length=10, choices=Channel.choices, blank=True,
         help_text=_("Used when an enabled channel cannot reach the customer (no address, no SMS credits, "

@@ -67,6 +67,14 @@ class MessageTemplate(MessageText):
             models.UniqueConstraint(fields=["milestone", "channel", "language"], name="message_template_once"),
         ]
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.channel == Channel.WHATSAPP:
+            raise ValidationError({"channel": _("WhatsApp sends the templates Meta approved: set them under "
+                                                "WhatsApp templates.")})
+        super().clean()
+
     def __str__(self):
         # "Shipped · SMS · Spanish": the milestone, channel and language as staff say them.
         return " · ".join(str(label) for label in (

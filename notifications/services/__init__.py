@@ -6,13 +6,14 @@ The package, by responsibility:
 
 - `recipients`: the milestone switches and active rules (kept per process), the addresses;
 - `recording`: writing the outbox rows (milestones, rules, checkout recovery, fallbacks);
-- `delivery`: claiming and sending rows; `channels`: SMS, push and email; `outcomes`: how a
+- `delivery`: claiming and sending rows; `channels`: SMS, push, WhatsApp and email; `outcomes`: how a
   claimed row ends (final status, refund, fallback, retry);
 - `staff`: resend (a new row linked to the first, through the outbox), the purchase experience page;
   `maintenance`: the sweep and the log purge; `receipts`: the providers' delivery reports (delivered,
   read, undelivered, failed), `tracking`: the email provider's, fed to them; `common`: what
   they share (the reasons logged are codes: notifications/reasons.py);
 - `subscriptions`: the web push subscriptions the timeline page stores;
+- `whatsapp`: setting a milestone's Meta-approved WhatsApp template; whether the store offers WhatsApp.
 - `app_messages`: the row of a kind of message an app registered (`record_message`).
 
 The flow:
@@ -38,18 +39,20 @@ from .delivery import deliver, deliver_many
 from .maintenance import purge_log, requeue_stale
 from .recipients import (
     active_rules, all_milestone_settings, checkout_address, customer_address, milestone_setting, mobile_number,
-    platform_sends_email,
+    platform_sends_email, whatsapp_number,
 )
 from .receipts import apply_receipt, apply_waiting_receipts
 from .recording import enqueue_deliveries, record_checkout_recovery, record_milestone, record_rules
 from .staff import RESENDABLE, Resent, resend, sms_resend_cost, update_purchase_experience
 from .subscriptions import MAX_PUSH_DEVICES_PER_ORDER, TooManyPushDevices, subscribe_push, unsubscribe_push
 from .tracking import apply_tracking_event
+from .whatsapp import offers_whatsapp, set_whatsapp_template, whatsapp_is_on, whatsapp_milestones
 
 __all__ = [
     "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Recorded", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
     "all_milestone_settings", "apply_receipt", "apply_tracking_event", "apply_waiting_receipts", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
     "mobile_number", "on_its_way", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_message", "record_milestone",
     "record_rules", "requeue_stale", "resend", "sms_resend_cost", "subscribe_push", "unsubscribe_push",
-    "update_purchase_experience",
+    "update_purchase_experience", "offers_whatsapp", "set_whatsapp_template", "whatsapp_is_on", "whatsapp_milestones",
+    "whatsapp_number",
 ]

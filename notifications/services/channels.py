@@ -1,5 +1,5 @@
-"""Sending a rendered message on its channel: SMS (paid with credits), web push, email; each
-provider's answers sorted into transient (retried) and permanent (failed) errors."""
+"""Sending a rendered message on its channel: SMS and WhatsApp (paid with credits), web push, email;
+each provider's answers sorted into transient (retried) and permanent (failed) errors."""
 from __future__ import annotations
 
 import smtplib
@@ -8,8 +8,8 @@ from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsR
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from ..backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError
-from ..backends import get_push_backend, get_sms_backend
+from ..backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError, WhatsAppMessage
+from ..backends import get_push_backend, get_sms_backend, get_whatsapp_backend
 from ..kinds import kind_of
 from ..models import Notification
 from ..reasons import Reason
@@ -45,6 +45,35 @@ def _charge_sms(notification: Notification) -> str | None:
         _fallback(notification)
         return Status.FAILED
     return None
+
+
+def _charge_whatsapp(notification: Notification) -> str | None:
+    """Pay the WhatsApp message at its destination country's price. Returns the final status if it
+    must not be sent (no credits: skipped, and the fallback channel tried), else None."""
+    from billing import services as billing
+
+    try:
+        billing.charge_whatsapp(
+            phone=notification.recipient, notification_id=notification.pk,
+            reason=kind_of(notification).ledger_label(notification),
+        )
+    except billing.InsufficientCredits:
+        _finish(notification, Status.SKIPPED, Reason.NO_CREDITS)
+        _fallback(notification)
+        return Status.SKIPPED
+    return None
+
+
+def _send_whatsapp(notification: Notification, rendered) -> str:
+    """Send the row's Meta-approved template (notifications/whatsapp.py) with its parameters."""
+    template = rendered.template
+    message = WhatsAppMessage(
+        to=notification.recipient, template_name=template.name, language_code=template.language_code,
+        parameters=rendered.parameters, body=rendered.body,
+    )
+    with get_whatsapp_backend() as backend:
+        backend.send_messages([message])
+    return message.provider_message_id
 
 
 def _send_sms(notification: Notification) -> str:

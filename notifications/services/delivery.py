@@ -18,11 +18,13 @@ from ..models import Channel, Notification
 from ..outbox import NOTIFICATIONS
 from ..reasons import Reason
 from ..rendering import TemplateMissing
-from .channels import NoPushSubscription, _charge_sms, _send_email, _send_push, _send_sms
+from ..whatsapp import WhatsAppTemplateMissing, render_for_notification as render_whatsapp
+from .channels import NoPushSubscription, _charge_sms, _charge_whatsapp, _send_email, _send_push, _send_sms
+from .channels import _send_whatsapp
 from .common import Status, _execute_with_values
 from .outcomes import _fail, _finish, _retry_or_fail
 from .receipts import apply_waiting_receipts
-from .recording import enqueue_deliveries
+from .recording import _fallback, enqueue_deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +127,8 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
     language = kind.language(notification)
     notification.language = language
     try:
+        if notification.channel == Channel.WHATSAPP:
+            return _deliver_whatsapp(notification, language)
         message = kind.render(notification, language)
         notification.subject = message.subject[:300]
         notification.body = message.body
@@ -154,6 +158,28 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
     _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now())
     _apply_waiting([provider_id])
     return Status.SENT, ""
+
+
+def _deliver_whatsapp(notification: Notification, language: str) -> tuple[str, str]:
+    """A WhatsApp row: its Meta-approved template (never free text; none set: skipped, and the
+    fallback channel tried), paid at its country's price, sent like an SMS. Errors go up to
+    _deliver_claimed's handlers."""
+    try:
+        message = render_whatsapp(notification, language)
+    except WhatsAppTemplateMissing as missing:
+        status = _finish(notification, Status.SKIPPED, Reason.NO_WHATSAPP_TEMPLATE, str(missing))
+        _fallback(notification)
+        return status, ""
+    notification.subject = message.template.name[:300]
+    notification.body = message.body
+    refused = _charge_whatsapp(notification)
+    if refused is not None:
+        return refused, ""
+    provider_id = _send_marked(notification, partial(_send_whatsapp, notification, message))
+    if notification.status == Status.SENT:
+        notification.provider_message_id = provider_id or ""
+        return Status.SENT, provider_id or ""
+    return _finish(notification, Status.SENT, provider_message_id=provider_id or "", sent_at=timezone.now()), ""
 
 
 def _send_marked(notification: Notification, send) -> str:

@@ -1,5 +1,5 @@
 """How a claimed row ends: its final status (through the outbox engine), a refund for a failed
-paid message (SMS), the fallback channel, or a retry after the backoff."""
+paid message (SMS, WhatsApp), the fallback channel, or a retry after the backoff."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from .recording import _fallback
 
 
 # The channels paid with credits (channels.py charges them): a message on them that failed is refunded.
-PAID_CHANNELS = frozenset({Channel.SMS})
+PAID_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 
 
 def _refund(notification: Notification) -> None:

@@ -46,6 +46,16 @@ def mobile_number(phone) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def whatsapp_number(phone) -> str:
+    """The number in E.164 if it is a valid number (WhatsApp runs on mobile and fixed lines), else ''."""
+    if not phone:
+        return ""
+    number = to_phone_number(phone)
+    if not isinstance(number, phonenumbers.PhoneNumber) or not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def customer_address(order, channel: str) -> tuple[str, str | None]:
     """(recipient, None) when the channel can reach the customer, else ('', the reason's code)."""
     if channel == Channel.EMAIL:
@@ -53,17 +63,25 @@ def customer_address(order, channel: str) -> tuple[str, str | None]:
     if channel == Channel.SMS:
         number = mobile_number(order.customer_phone)
         return (number, None) if number else ("", Reason.NO_PHONE)
+    if channel == Channel.WHATSAPP:
+        number = whatsapp_number(order.customer_phone)
+        if not number:
+            return "", Reason.NO_PHONE
+        return (number, None) if order.whatsapp_opt_in else ("", Reason.NO_WHATSAPP_OPT_IN)
     endpoints = list(order.push_subscriptions.values_list("endpoint", flat=True))
     return (" ".join(endpoints)[:500], None) if endpoints else ("", Reason.NO_PUSH_SUBSCRIPTION)
 
 
 def checkout_address(checkout, channel: str) -> tuple[str, str | None]:
-    """Like customer_address, for a checkout's customer (a checkout has no push subscription)."""
+    """Like customer_address, for a checkout's customer (a checkout has no push subscription and no
+    WhatsApp opt-in)."""
     if channel == Channel.EMAIL:
         return (checkout.customer_email, None) if checkout.customer_email else ("", Reason.NO_EMAIL)
     if channel == Channel.SMS:
         number = mobile_number(checkout.customer_phone)
         return (number, None) if number else ("", Reason.NO_PHONE)
+    if channel == Channel.WHATSAPP:
+        return "", Reason.NO_WHATSAPP_OPT_IN  # consent is recorded on orders only
     return "", Reason.NO_PUSH_SUBSCRIPTION
 
 

@@ -13,6 +13,7 @@ from ..kinds import kind_of
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
 from ..outbox import NOTIFICATIONS
 from .common import Status, _text
+from .outcomes import PAID_CHANNELS
 from .recipients import all_milestone_settings
 
 
@@ -37,7 +38,8 @@ def resend(notification_ids, *, sms_confirmed: bool = False) -> Resent:
     addressed and rendered afresh (the customer's current address, the template as it is now) and
     delivered through the outbox like any other (an SMS is paid again). The first row stays as it was.
 
-    SMS rows are resent only with `sms_confirmed` (staff confirmed the credits they cost); queued rows
+    SMS and WhatsApp rows (paid with credits) are resent only with `sms_confirmed` (staff confirmed the
+    credits they cost); queued rows
     are left alone. Call it outside a transaction or inside the caller's: the deliveries are
     enqueued once it commits.
     """
@@ -51,7 +53,7 @@ def resend(notification_ids, *, sms_confirmed: bool = False) -> Resent:
         for original in originals:
             if original.status not in RESENDABLE:
                 result.still_queued.append(original)
-            elif original.channel == Channel.SMS and not sms_confirmed:
+            elif original.channel in PAID_CHANNELS and not sms_confirmed:
                 result.sms_unconfirmed.append(original)
             else:
                 rows.append(_resend_row(original))
@@ -75,11 +77,18 @@ def _resend_row(original: Notification) -> Notification:
 
 
 def sms_resend_cost(notifications) -> int:
-    """The SMS credits resending these SMS rows costs: each rendered as it would go now."""
+    """The credits resending these SMS and WhatsApp rows costs: each SMS rendered as it would go now,
+    each WhatsApp message at the price of the customer's current number's country."""
+    from billing import services as billing
     from billing.sms import count_segments
 
     total = 0
     for notification in notifications:
+        if notification.channel == Channel.WHATSAPP:
+            recipient, _reason = kind_of(notification).address(notification)
+            total += billing.whatsapp_price(recipient or notification.recipient) if (
+                recipient or notification.recipient) else 0
+            continue
         if notification.channel != Channel.SMS:
             continue
         kind = kind_of(notification)

@@ -73,7 +73,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
         "external_id", "customer_page", "fulfillment_method", "carrier", "tracking_code", "carrier_tracking_link",
         "customer_tracking_link", "tracking_clicks", "tracking_first_clicked_at", "tracking_last_clicked_at",
         "payment_method", "lines_total_display", "shipping_cost_display", "total_display", "paid_display",
-        "due_display", "refunded_display",
+        "due_display", "refunded_display", "whatsapp_consent",
     ]
 
     # --- list --------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
                 ("number", "created_at"), ("status", "payment_status"), "next_step", ("storefront", "external_id"),
             ]}),
             (_("Customer"), {"fields": [
-                "customer_name", "customer_email", "customer_phone", "language", "customer_page",
+                "customer_name", "customer_email", "customer_phone", "language", "whatsapp_consent", "customer_page",
             ]}),
             (_("Delivery") if obj is None or obj.fulfillment_method == FulfillmentMethod.CARRIER else _("Pickup"),
              {"fields": delivery}),
@@ -188,6 +188,15 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
             "payment_method", ("lines_total_display", "shipping_cost_display", "total_display"), money_in,
         ]}))
         return fieldsets
+
+    @admin.display(description=_("WhatsApp updates"))
+    def whatsapp_consent(self, order):
+        """Whether the customer opted in to WhatsApp, where and when they answered."""
+        if not order.whatsapp_opt_in_source:
+            return _("No answer: no WhatsApp messages")
+        words = _("Opted in") if order.whatsapp_opt_in else _("Opted out")
+        when = date_format(localtime(order.whatsapp_opt_in_at), "DATETIME_FORMAT")
+        return f"{words} · {order.get_whatsapp_opt_in_source_display()} · {when}"
 
     @admin.display(description=_("customer's order page"))
     def customer_page(self, order):

@@ -21,6 +21,7 @@ from .choices import (
     PaymentStatus,
     REFUNDABLE_STATUSES,
     Status,
+    WhatsAppOptInSource,
 )
 from .order import (
     NUMBER_ALPHABET,
@@ -48,6 +49,7 @@ __all__ = [
     "CustomStatusType",
     "FulfillmentMethod",
     "Language",
+    "WhatsAppOptInSource",
     "Order",
     "OrderCustomStatus",
     "OrderEvent",

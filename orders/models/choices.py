@@ -47,6 +47,14 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+class WhatsAppOptInSource(models.TextChoices):
+    """Where the customer's answer to "updates on WhatsApp?" was recorded. (Neither Tiendanube's nor
+    Shopify's orders carry a WhatsApp consent: their customers answer on the timeline page.)"""
+
+    STOREFRONT = "storefront", _("Storefront checkout")
+    TIMELINE = "timeline", _("Order timeline page")
+
+
 class CustomStatusType(models.TextChoices):
     GENERAL = "general", _("General")
     DELIVERY = "delivery", _("Delivery")

@@ -20,7 +20,7 @@ from .. import links
 from ..display import format_money
 from .choices import (
     CUSTOM_STATUS_TYPE_ORDER, PAID_STATUSES, REFUNDABLE_STATUSES, FulfillmentMethod, Language, PaymentMethod,
-    PaymentStatus, Status,
+    PaymentStatus, Status, WhatsAppOptInSource,
 )
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
@@ -99,6 +99,13 @@ class Order(models.Model):
     customer_email = models.EmailField(_("customer email"), blank=True)
     customer_phone = PhoneNumberField(_("customer phone"), blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.SPANISH)
+    # The customer's consent to messages on WhatsApp (orders.services.set_whatsapp_opt_in writes it):
+    # whether they gave it, where, and when they last answered (an opt-out keeps where and when).
+    whatsapp_opt_in = models.BooleanField(_("WhatsApp updates"), default=False, editable=False)
+    whatsapp_opt_in_source = models.CharField(
+        _("WhatsApp answer given at"), max_length=20, choices=WhatsAppOptInSource.choices, blank=True, editable=False,
+    )
+    whatsapp_opt_in_at = models.DateTimeField(_("WhatsApp answer given on"), null=True, blank=True, editable=False)
 
     fulfillment_method = models.CharField(_("fulfillment"), max_length=20, choices=FulfillmentMethod.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -17,10 +17,12 @@ services.accept(...)`):
 - changes.py: mark_changed (another app changed what the order shows: its payment link);
 - unpaid.py: sweep_unpaid (the one payment reminder of an unpaid transfer or payment link order,
   and its cancellation by the system after UNPAID_CANCEL_DAYS);
+- consent.py: set_whatsapp_opt_in (the customer's answer to WhatsApp updates, where and when);
 - details.py: update_contact (a correction of the customer's contact or delivery details, e.g. from
   the store platform), redact_customer (erasing them on request).
 """
 from .changes import mark_changed
+from .consent import set_whatsapp_opt_in
 from .custom_statuses import (
     CustomStatusNotFound,
     clear_custom_status,
@@ -48,6 +50,7 @@ from .refunds import refund_refusal, refundable_amount, register_refund
 from .unpaid import cancel_unpaid, remind_unpaid, sweep_unpaid
 
 __all__ = [
+    "set_whatsapp_opt_in",
     "ACCEPT_UNPAID_REASONS",
     "FINALIZE_UNPAID_REASONS",
     "MOVE_REFUSED_REASONS",

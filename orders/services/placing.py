@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import events, models as order_models, signals
-from ..models import FulfillmentMethod, Order, OrderLine
+from ..models import FulfillmentMethod, Order, OrderLine, WhatsAppOptInSource
 from .payments import register_payment, to_amount
 
 
@@ -68,8 +68,12 @@ def place_order(
     external_checkout_id: str = "",
     payment: dict | None = None,
     notify_customer: bool = True,
+    whatsapp_opt_in_source: str = "",
 ) -> Order:
     """Record a new order with its lines (and a payment already taken online, if any).
+
+    `whatsapp_opt_in_source` (a WhatsAppOptInSource) records that the customer opted in to WhatsApp
+    updates where the order was placed (the storefront's checkout).
 
     Raises ValidationError with one message per field for bad input; saves nothing then.
     """
@@ -90,6 +94,10 @@ def place_order(
         payment_method=payment_method,
         currency=(currency or "").upper(),
     )
+    if whatsapp_opt_in_source:
+        order.whatsapp_opt_in = True
+        order.whatsapp_opt_in_source = WhatsAppOptInSource(whatsapp_opt_in_source)
+        order.whatsapp_opt_in_at = timezone.now()
     try:
         order.shipping_cost = to_amount(shipping_cost, "shipping_cost")
     except ValidationError as error:

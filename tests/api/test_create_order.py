@@ -20,6 +20,7 @@ def test_creating_an_order_answers_201_with_the_order(api):
     assert body["payment_status"] == "unpaid"
     assert body["customer"] == {
         "name": "María Pérez", "email": "maria@example.com", "phone": "+5491155550000", "language": "es",
+        "whatsapp_opt_in": False,
     }
     assert body["fulfillment"] == {
         "method": "carrier", "address": "Av. Colón 1234", "city": "Córdoba", "pickup_point": "",
@@ -33,6 +34,19 @@ def test_creating_an_order_answers_201_with_the_order(api):
     assert body["timeline_url"] == order.get_timeline_url()
     assert [event["kind"] for event in body["events"]] == ["placed"]
     assert body["payments"] == []
+
+
+def test_the_customers_whatsapp_opt_in_is_recorded_from_the_storefront(api):
+    body = order_body()
+    body["customer"]["whatsapp_opt_in"] = True
+
+    response = api.post("/api/v1/orders/", body, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["customer"]["whatsapp_opt_in"] is True
+    order = Order.objects.get(number=response.json()["number"])
+    assert (order.whatsapp_opt_in, order.whatsapp_opt_in_source) == (True, "storefront")
+    assert order.whatsapp_opt_in_at is not None
 
 
 def test_an_order_paid_online_is_created_paid(api):
@@ -254,7 +268,7 @@ def test_unknown_fields_answer_400_naming_them_at_every_level(api):
     errors = response.json()
     assert set(errors) == {"coupon", "customer", "lines", "fulfillment"}
     assert errors["coupon"][0].startswith("Unknown field; the fields here are notify_customer, external_id,")
-    assert errors["customer"] == {"vip": ["Unknown field; the fields here are name, email, phone, language."]}
+    assert errors["customer"] == {"vip": ["Unknown field; the fields here are name, email, phone, language, whatsapp_opt_in."]}
     assert errors["lines"] == {"0": {"discount": ["Unknown field; the fields here are sku, name, quantity, unit_price."]}}
     assert list(errors["fulfillment"]) == ["floor"]
     assert not Order.objects.exists()

@@ -153,4 +153,6 @@ def test_an_order_without_phone_or_email_reads_back_empty_strings(api):
     created = api.post("/api/v1/orders/", body, format="json")
 
     assert created.status_code == 201
-    assert created.json()["customer"] == {"name": "Juan", "email": "", "phone": "", "language": "es"}
+    assert created.json()["customer"] == {
+        "name": "Juan", "email": "", "phone": "", "language": "es", "whatsapp_opt_in": False,
+    }

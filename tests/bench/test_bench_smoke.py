@@ -26,9 +26,11 @@ EXPECTED = {
     "purge: total",
     "purge: longest statement",
     "drill: worker crash (kill -9)",
+    "drill: worker crash (kill -9): WhatsApp",
     "drill: two hosts, one killed (kill -9): notifications",
     "drill: two hosts, one killed (kill -9): webhooks",
     "drill: SMS provider outage",
+    "drill: WhatsApp provider outage",
     "drill: concurrent staff",
     "HTTP p99 at 100 req/s: timeline page",
     "HTTP p99 at 100 req/s: API order detail",
@@ -67,7 +69,8 @@ def test_smoke_run_produces_every_figure_keeps_the_query_budgets_and_passes_the_
         if name.startswith("queries: ") and figure["passed"] is not None:
             # No query per order on any page: the count with 10 orders equals the count with more.
             assert figure["baseline"] == f"{figure['value']} with 10 orders", (name, figure)
-        if name in ("drill: worker crash (kill -9)", "drill: two hosts, one killed (kill -9): notifications"):
+        if name in ("drill: worker crash (kill -9)", "drill: worker crash (kill -9): WhatsApp",
+                    "drill: two hosts, one killed (kill -9): notifications"):
             _assert_crash_drill_held(figure)
         elif name in DRILLS:
             # Outage: every SMS sent or refunded and the balance equal to the ledger; staff: gates held,

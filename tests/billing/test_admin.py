@@ -217,13 +217,13 @@ def test_the_ledger_exports_to_csv_with_the_lists_filters(staff_client, credits,
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0][:5] == ["Date", "Kind", "Bucket", "Credits", "Bucket balance after"]
-    assert [row[1] for row in rows[1:]] == ["Monthly grant", "Top-up", "SMS charge"]
+    assert [row[1] for row in rows[1:]] == ["Monthly grant", "Top-up", "Message charge"]
     top_up_row = rows[2]
     assert top_up_row[3] == "300" and top_up_row[7] == "boss"
     assert top_up_row[9] == "'=HYPERLINK(\"x\")"  # never run as a spreadsheet formula
 
     rows = read_csv(staff_client.get(EXPORT_URL, {"kind__exact": "charge"}))
-    assert [(row[1], row[3], row[6]) for row in rows[1:]] == [("SMS charge", "-2", "55")]
+    assert [(row[1], row[3], row[6]) for row in rows[1:]] == [("Message charge", "-2", "55")]
 
 
 def test_the_export_action_exports_the_selected_entries(staff_client, credits):

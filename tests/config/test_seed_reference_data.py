@@ -75,7 +75,9 @@ def test_the_groups_get_the_permissions_every_app_names_for_them():
     assert "orders.accept_order" not in granted("Dispatch")
     assert {"orders.ship_order", "inventory.view_stockitem"} <= granted("Dispatch")
     assert granted("Billing") == {"billing.top_up_credits", "billing.change_service_tier", "billing.view_creditaccount",
-                                  "billing.view_ledgerentry", "billing.view_servicetier"}
+                                  "billing.view_ledgerentry", "billing.view_servicetier", "billing.view_whatsappprice",
+                                  "billing.add_whatsappprice", "billing.change_whatsappprice",
+                                  "billing.delete_whatsappprice"}
 
 
 def test_what_staff_changed_is_kept_and_only_what_is_missing_is_created():

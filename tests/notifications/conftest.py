@@ -67,3 +67,12 @@ def no_credits(db):
     if current.purchased:
         billing.adjust(bucket="purchased", amount=-current.purchased, by=None, reason="test: no credits")
     assert billing.balance().total == 0
+
+
+@pytest.fixture
+def whatsapp_outbox():
+    from notifications.backends.whatsapp import locmem as whatsapp_locmem
+
+    whatsapp_locmem.outbox.clear()
+    yield whatsapp_locmem.outbox
+    whatsapp_locmem.outbox.clear()

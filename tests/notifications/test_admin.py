@@ -21,7 +21,7 @@ def form_from_settings():
     """The purchase experience form as the page would post it unchanged."""
     data = {}
     for setting in MilestoneSetting.objects.all():
-        for channel in ("email", "sms", "push"):
+        for channel in ("email", "sms", "push", "whatsapp"):
             if getattr(setting, channel):
                 data[f"{setting.milestone}.{channel}"] = "on"
         data[f"{setting.milestone}.fallback"] = setting.fallback_channel

@@ -20,7 +20,12 @@ def switches(milestone):
 def test_a_new_store_tells_pickup_customers_their_order_is_ready_by_email_and_push():
     assert switches("ready_for_pickup") == {"email": True, "sms": False, "push": True}
     assert switches("finalized") == {"email": False, "sms": False, "push": False}
-    assert DEFAULT_SWITCHES["ready_for_pickup"] == {"email": True, "sms": False, "push": True}
+    assert DEFAULT_SWITCHES["ready_for_pickup"] == {"email": True, "sms": False, "push": True, "whatsapp": False}
+
+
+def test_whatsapp_starts_off_for_every_milestone():
+    assert not MilestoneSetting.objects.filter(whatsapp=True).exists()
+    assert all(not channels["whatsapp"] for channels in DEFAULT_SWITCHES.values())
 
 
 def test_an_existing_store_still_at_the_old_default_gets_the_new_one():

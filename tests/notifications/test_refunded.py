@@ -51,7 +51,7 @@ def test_a_refund_emails_the_customer_the_amount_in_their_language(staff, commit
 
 
 def test_email_only_by_default(staff, commit, sms_outbox, push_outbox):
-    assert DEFAULT_SWITCHES["refunded"] == {"email": True, "sms": False, "push": False}
+    assert DEFAULT_SWITCHES["refunded"] == {"email": True, "sms": False, "push": False, "whatsapp": False}
     order = cancelled_paid(staff)
 
     with commit():

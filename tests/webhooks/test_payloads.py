@@ -39,7 +39,7 @@ def test_order_created_carries_the_envelope_and_the_order(staff, shop, hooked):
     assert data["external_id"] == "TN-1001"
     assert (data["status"], data["payment_status"], data["payment_method"]) == ("pending", "unpaid", "transfer")
     assert data["customer"] == {"name": "María Pérez", "email": "maria@example.com", "phone": "+5491155550000",
-                                "language": "es"}
+                                "language": "es", "whatsapp_opt_in": False}
     assert data["lines"] == [{"sku": "REM-001", "name": "Remera de algodón", "quantity": 2,
                               "unit_price": "5000.00", "line_total": "10000.00"}]
     assert (data["currency"], data["lines_total"], data["shipping_cost"], data["total"]) == (

@@ -1,0 +1,1 @@
+"""WhatsApp backends: console (development), locmem (tests), cloud (Meta's WhatsApp Cloud API)."""
