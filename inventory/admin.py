@@ -297,7 +297,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 @admin.register(LowStockAlert)
 class LowStockAlertAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "item_link", "quantity", "threshold", "emailed_at"]
+    list_display = ["created_at", "item_link", "quantity", "threshold"]
     list_select_related = ["item"]
     search_fields = ["item__sku", "item__name"]
     show_full_result_count = False

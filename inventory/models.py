@@ -134,8 +134,8 @@ class StockMovement(models.Model):
 class LowStockAlert(models.Model):
     """A tracked item's quantity crossed its threshold downward: the store is emailed once for it.
 
-    Written in the transaction of the movement that crossed (the outbox); the email is sent
-    by a worker task after the commit, which claims the row first so it is never sent twice.
+    Written in the transaction of the movement that crossed, with the store's email in the
+    notification log (inventory/messages.py), which the notifications' worker sends and retries.
     """
 
     item = models.ForeignKey(StockItem, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("stock item"))
@@ -145,7 +145,6 @@ class LowStockAlert(models.Model):
     quantity = models.IntegerField(_("on hand"))
     threshold = models.PositiveIntegerField(_("alert at"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,36 +10,29 @@ So an item's quantity always equals the sum of its movements (``discrepancies()`
 - ``set_stock``: the on-hand count from staff, a CSV import or a storefront; the movement is
   the difference.
 - A tracked item whose quantity falls from above its threshold to at or below it gets a
-  ``LowStockAlert`` row in the same transaction; after the commit a worker task emails the store
-  (``send_low_stock_alerts``), once per alert.
+  ``LowStockAlert`` row in the same transaction, and the store's email about the change's crossings
+  is written to the notification log there too (inventory/messages.py), sent once by its worker.
 """
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from orders import services as order_services
 from orders.models import Order
 
+from . import messages
 from .models import MAX_QUANTITY, SKU_MAX_LENGTH, LowStockAlert, StockItem, StockMovement
 
-logger = logging.getLogger(__name__)
-
 Reason = StockMovement.Reason
-ALERT_TASK = "inventory.tasks.send_low_stock_alerts"
 
 
 # --- SKUs ------------------------------------------------------------------------------------
@@ -114,7 +107,7 @@ class _Changes:
                 )
                 for item, index in self.crossings
             ])
-            transaction.on_commit(partial(enqueue_alert_email, [alert.pk for alert in alerts]), robust=True)
+            messages.record_low_stock(alerts)
         return self.movements
 
 
@@ -283,67 +276,3 @@ def discrepancies():
         .exclude(quantity=F("movement_total"))
         .order_by("sku")
     )
-
-
-# --- low-stock alerts ------------------------------------------------------------------------
-
-def enqueue_alert_email(alert_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
-    async_task(ALERT_TASK, alert_ids, group="inventory")
-
-
-def low_stock_url() -> str:
-    try:
-        return settings.SITE_URL + reverse("admin:inventory_stockitem_changelist") + "?stock=low"
-    except NoReverseMatch:
-        return ""
-
-
-def send_low_stock_alerts(alert_ids: list[int]) -> int:
-    """Email the store about these crossings, each at most once; returns how many were emailed.
-
-    Each alert is claimed with a conditional UPDATE first, so a task run twice (or twice at
-    once) emails it once. If the email cannot be sent the claims are given back and logged.
-    """
-    claimed = [
-        pk for pk in alert_ids
-        if LowStockAlert.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
-    ]
-    if not claimed:
-        return 0
-    alerts = list(LowStockAlert.objects.filter(pk__in=claimed).select_related("item").order_by("item__sku", "id"))
-    with translation.override(settings.LANGUAGE_CODE):
-        skus = [alert.item.sku for alert in alerts]
-        shown = ", ".join(skus[:3]) + ("…" if len(skus) > 3 else "")
-        subject = _("[%(store)s] Low stock: %(skus)s") % {"store": settings.STORE_NAME, "skus": shown}
-        lines = [
-            ngettext(
-                "This product fell to its low-stock alert level or below:",
-                "These products fell to their low-stock alert level or below:",
-                len(alerts),
-            ),
-            "",
-        ]
-        for alert in alerts:
-            lines.append(alert_line(alert))
-        url = low_stock_url()
-        if url:
-            lines += ["", _("See every product running low: %(url)s") % {"url": url}]
-        body = "\n".join(str(line) for line in lines)
-    try:
-        send_mail(subject, body, None, [settings.STORE_EMAIL])
-    except Exception:  # the alert stays visible on the admin index; a mail outage must not hide it
-        LowStockAlert.objects.filter(pk__in=claimed).update(emailed_at=None)
-        logger.exception("Could not send the low-stock email to %s", settings.STORE_EMAIL)
-        return 0
-    return len(claimed)
-
-
-def alert_line(alert: LowStockAlert) -> str:
-    item = alert.item
-    label = f"{item.sku} · {item.name}" if item.name else item.sku
-    context = {"item": label, "quantity": alert.quantity, "threshold": alert.threshold, "owed": -alert.quantity}
-    if alert.quantity < 0:
-        return _("%(item)s: %(owed)s units sold without stock (alert at %(threshold)s)") % context
-    return _("%(item)s: %(quantity)s left (alert at %(threshold)s)") % context

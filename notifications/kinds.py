@@ -18,8 +18,9 @@ apart itself: a fourth kind of message is a fourth class here.
 An app above notifications adds a kind of its own (its message, its words) without notifications
 knowing it: an `AppKind` subclass (notifications/app_kinds.py), registered from its `AppConfig.ready()` with `register_kind()`,
 whose `code` is the row's `milestone`, written with `services.record_message()` and then sent,
-retried and logged like any other row (paymentlinks: the payment link emailed again; connectors:
-a platform's customer data request, addressed to the staff).
+retried and logged like any other row (paymentlinks: the payment link emailed again, and the
+staff's alerts; connectors: a platform's customer data request; webhooks: an endpoint disabled;
+inventory: low stock; the last four addressed to the staff).
 """
 from __future__ import annotations
 

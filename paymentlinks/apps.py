@@ -15,6 +15,7 @@ class PaymentLinksConfig(AppConfig):
 
         from . import checks, provider, receivers  # noqa: F401 (checks registers itself)
         from .admin_sections import order_section
+        from .alerts import STAFF_ALERT
         from .messages import PAYMENT_LINK_EMAIL
         from .outbox import register_schedules
 
@@ -22,4 +23,5 @@ class PaymentLinksConfig(AppConfig):
         payment_links.provide(for_order=provider.for_order, prefetch=provider.prefetch)
         page_sections.provide("payment_link", order_section)
         register_kind(PAYMENT_LINK_EMAIL)
+        register_kind(STAFF_ALERT)
         register_after_migrate(self, register_schedules)

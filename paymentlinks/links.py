@@ -204,8 +204,8 @@ def _fail(link: PaymentLink, code: str, detail: str = "", *, tell: bool = True, 
         with translation.override(settings.LANGUAGE_CODE):  # the staff's email, in the store's language
             error = link.error_text
         if tell:
-            alerts.tell_staff(FAILED_SUBJECT, FAILED_BODY, number=link.order.number, error=error,
-                              url=alerts.order_admin_url(link.order))
+            alerts.tell_staff(FAILED_SUBJECT, FAILED_BODY, source=alerts.link_failed_source(link),
+                              number=link.order.number, error=error, url=alerts.order_admin_url(link.order))
     logger.warning("Payment link of order %s failed: %s", link.order.number, error)
     return LinkStatus.FAILED
 

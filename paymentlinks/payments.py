@@ -180,8 +180,9 @@ def _flag(payment: MercadoPagoPayment, code: str, found: dict) -> tuple[str, tup
         payment.attention_at, payment.handled_at, payment.handled_by = timezone.now(), None, None
         with translation.override(settings.LANGUAGE_CODE):  # the staff's email, in the store's language
             reason = payment.attention_text
-        alerts.tell_staff(ATTENTION_SUBJECT, ATTENTION_BODY, id=payment.payment_id, number=found["number"],
-                          reason=reason, url=alerts.order_admin_url(payment.order))
+        alerts.tell_staff(ATTENTION_SUBJECT, ATTENTION_BODY, source=alerts.payment_flagged_source(payment, code),
+                          id=payment.payment_id, number=found["number"], reason=reason,
+                          url=alerts.order_admin_url(payment.order))
         logger.warning("Mercado Pago payment %s flagged: %s", payment.payment_id, code)
     payment.save()
     return CheckStatus.DONE, (Reason.FLAGGED, values(attention=code, **shown))

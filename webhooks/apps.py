@@ -8,10 +8,12 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from notifications.app_kinds import register_kind
         from orders import signals as order_signals
         from outbox.schedules import register_after_migrate
 
         from . import receivers
+        from .messages import ENDPOINT_DISABLED_EMAIL
         from .schedules import register_schedules
 
         order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="webhooks.on_order_placed")
@@ -27,4 +29,5 @@ class WebhooksConfig(AppConfig):
         order_signals.custom_status_changed.connect(
             receivers.on_custom_status_changed, dispatch_uid="webhooks.on_custom_status_changed"
         )
+        register_kind(ENDPOINT_DISABLED_EMAIL)
         register_after_migrate(self, register_schedules)

@@ -19,7 +19,8 @@ with the webhooks' settings (webhooks/outbox.py):
 4. Timeouts, connection errors, 429 and 5xx are retried on `WEBHOOK_RETRY_DELAYS` (about a day)
    through one-off django-q2 schedules; any other answer fails the delivery at once.
 5. A delivery that fails adds one to the endpoint's consecutive failures (a success resets them);
-   at `WEBHOOK_DISABLE_AFTER_FAILURES` the endpoint is disabled and staff get an email.
+   at `WEBHOOK_DISABLE_AFTER_FAILURES` the endpoint is disabled and, in the same transaction, the
+   staff's email is written to the notification log (webhooks/messages.py).
 6. The sweep re-enqueues queued rows overdue by the grace period; a daily purge deletes old rows.
 """
 from __future__ import annotations
@@ -34,7 +35,6 @@ from functools import partial
 
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 import safehttp
 
-from . import payloads, validators
+from . import messages, payloads, validators
 from .models import Attempt, Delivery, Endpoint
 from .outbox import WEBHOOKS
 from .reasons import REASONS, Reason
@@ -278,30 +278,13 @@ def _count_failure(endpoint: Endpoint, code: str, detail: str) -> None:
         with translation.override(settings.LANGUAGE_CODE):  # the endpoint's reason, in the store's language
             last = REASONS.sentence(code, detail)
         reason = _text(DISABLED_REASON, count=failures, error=last)
+        now = timezone.now()
         disabled = Endpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
-            active=False, disabled_at=timezone.now(), disabled_reason=reason[:2000], updated_at=timezone.now(),
+            active=False, disabled_at=now, disabled_reason=reason[:2000], updated_at=now,
         )
         if disabled:
             logger.warning("Webhook endpoint %s disabled: %s", endpoint.pk, reason)
-            transaction.on_commit(partial(tell_staff_endpoint_disabled, endpoint.pk), robust=True)
-
-
-def tell_staff_endpoint_disabled(endpoint_id: int) -> None:
-    endpoint = Endpoint.objects.select_related("storefront").filter(pk=endpoint_id).first()
-    if endpoint is None or not settings.STORE_EMAIL:
-        return
-    admin_url = settings.SITE_URL + reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
-        body = _(
-            "%(storefront)s's webhook endpoint %(url)s kept failing and was disabled: no more events are sent "
-            "to it.\n\n%(reason)s\n\nOnce the storefront fixes it, enable it again (and redeliver what it "
-            "missed) here:\n%(admin_url)s\n"
-        ) % {
-            "storefront": endpoint.storefront.name, "url": endpoint.url, "reason": endpoint.disabled_reason,
-            "admin_url": admin_url,
-        }
-    send_mail(str(subject)[:200], str(body), settings.DEFAULT_FROM_EMAIL, [settings.STORE_EMAIL])
+            messages.record_endpoint_disabled(Endpoint.objects.select_related("storefront").get(pk=endpoint.pk))
 
 
 # --- staff and storefront actions ----------------------------------------------------------

@@ -1,20 +1,36 @@
-"""A tracked SKU crossing its threshold downward emails the store once per crossing, after the commit."""
-import logging
+"""A tracked SKU crossing its threshold downward emails the store once per crossing, after the
+commit: a row of the notification log, sent by its worker, retried while the email provider is down."""
+import socket
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from inventory import services
+from inventory import tasks
 from inventory.models import LowStockAlert, StockItem
+from notifications.models import Notification
+from notifications.tasks import deliver_notification
 from tests.inventory.factories import cancel, place, stock
 
 pytestmark = pytest.mark.django_db
 
 
 def low_stock_emails():
-    return [message for message in mail.outbox if "Low stock" in message.subject]
+    return [message for message in mail.outbox if getattr(message, "tags", None) == ["low_stock"]]
+
+
+def rows():
+    return Notification.objects.filter(milestone="low_stock").order_by("id")
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: an SMTP server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_crossing_the_threshold_emails_the_store_once_after_the_commit(django_capture_on_commit_callbacks):
@@ -32,7 +48,14 @@ def test_crossing_the_threshold_emails_the_store_once_after_the_commit(django_ca
     assert email.subject == "[Tienda Demo] Low stock: REM-001"
     assert "REM-001 · Remera de algodón: 3 left (alert at 3)" in email.body
     assert "https://shop.example.com/admin/inventory/stockitem/?stock=low" in email.body
-    assert LowStockAlert.objects.get().emailed_at is not None
+    # Sent as a row of the notification log, addressed to the staff, about the alert.
+    [row] = rows()
+    alert = LowStockAlert.objects.get()
+    assert (row.order, row.source, row.recipient, row.status, row.attempts, row.subject) == (
+        None, f"low-stock-alert:{alert.pk}", settings.STORE_EMAIL, "sent", 1, email.subject,
+    )
+    deliver_notification(row.pk)  # the task run again sends nothing more
+    assert len(low_stock_emails()) == 1
 
 
 def test_no_second_email_while_the_sku_stays_low(django_capture_on_commit_callbacks):
@@ -96,31 +119,40 @@ def test_untracked_skus_and_items_created_low_send_nothing(django_capture_on_com
     assert low_stock_emails() == []
 
 
-def test_the_email_task_run_twice_emails_once(django_capture_on_commit_callbacks):
+def test_an_old_task_run_twice_writes_one_email(django_capture_on_commit_callbacks):
+    """A task an earlier release queued writes the email to the log, once however often it runs."""
     stock("REM-001", 4, threshold=3)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         place(("REM-001", 1))
     alert_ids = list(LowStockAlert.objects.values_list("pk", flat=True))
+    assert tasks.send_low_stock_alerts(alert_ids) == 0  # written with the change already: nothing more
+    rows().delete()  # as if the change had been made by the earlier release
+    mail.outbox.clear()
 
-    assert services.send_low_stock_alerts(alert_ids) == 1
-    assert services.send_low_stock_alerts(alert_ids) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_low_stock_alerts(alert_ids) == 1
+        assert tasks.send_low_stock_alerts(alert_ids) == 0
+    assert rows().count() == 1
     assert len(low_stock_emails()) == 1
 
 
-def test_a_mail_outage_is_logged_and_the_alert_stays_unsent(django_capture_on_commit_callbacks, monkeypatch, caplog):
+def test_a_mail_outage_keeps_the_order_and_the_email_is_retried(django_capture_on_commit_callbacks, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
     stock("REM-001", 4, threshold=3)
 
-    def broken_send_mail(*args, **kwargs):
-        raise ConnectionError("SMTP server unreachable")
-
-    monkeypatch.setattr(services, "send_mail", broken_send_mail)
-    with caplog.at_level(logging.ERROR, logger="inventory.services"), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         order = place(("REM-001", 1))
 
     assert order.pk is not None  # the order is kept
     assert StockItem.objects.get(sku="REM-001").quantity == 3
-    assert LowStockAlert.objects.get().emailed_at is None
-    assert "Could not send the low-stock email" in caplog.text
+    [row] = rows()
+    assert (row.status, row.attempts, row.reason_code) == ("queued", 1, "provider_error")
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"  # the provider is back
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert deliver_notification(row.pk) == "sent"
+    [email] = low_stock_emails()
+    assert "REM-001" in email.subject
 
 
 def test_the_email_speaks_the_stores_language(django_capture_on_commit_callbacks, settings):
@@ -130,6 +162,18 @@ def test_the_email_speaks_the_stores_language(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         place(("REM-001", 1))
 
-    [email] = [message for message in mail.outbox if "Estoque baixo" in message.subject]
+    [email] = low_stock_emails()
     assert email.subject == "[Tienda Demo] Estoque baixo: REM-001"
     assert "REM-001 · Camiseta: restam 3 (alerta em 3)" in email.body
+
+
+def test_the_log_names_the_email_and_links_the_alert(django_capture_on_commit_callbacks, staff_client):
+    stock("REM-001", 4, threshold=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        place(("REM-001", 1))
+    row = rows().get()
+
+    page = staff_client.get(reverse("admin:notifications_notification_change", args=[row.pk]),
+                            HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Stock bajo (equipo)" in page
+    assert reverse("admin:inventory_lowstockalert_change", args=[LowStockAlert.objects.get().pk]) in page

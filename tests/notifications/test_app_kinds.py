@@ -9,9 +9,13 @@ from notifications.models import Notification
 
 def test_the_apps_kinds_are_registered_by_the_apps_that_own_them():
     kinds = registered_kinds()
-    assert {"payment_link", "data_request"} <= set(kinds)
+    assert {"payment_link", "data_request", "webhook_disabled", "payment_staff_alert", "low_stock"} <= set(kinds)
     assert type(kinds["payment_link"]).__module__ == "paymentlinks.messages"
     assert type(kinds["data_request"]).__module__ == "connectors.messages"
+    assert type(kinds["webhook_disabled"]).__module__ == "webhooks.messages"
+    assert type(kinds["payment_staff_alert"]).__module__ == "paymentlinks.alerts"
+    assert type(kinds["low_stock"]).__module__ == "inventory.messages"
+    assert all(kinds[code].staff for code in ("data_request", "webhook_disabled", "payment_staff_alert", "low_stock"))
     assert kind_of(Notification(milestone="data_request", source="platform-event:1")) is kinds["data_request"]
 
 
