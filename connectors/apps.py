@@ -10,14 +10,17 @@ class ConnectorsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from notifications.app_kinds import register_kind
         from orders import signals as order_signals
         from outbox.schedules import register_after_migrate
 
         from . import checks, permissions, receivers  # noqa: F401 (checks registers itself)
+        from .messages import DATA_REQUEST_REPORT
         from .schedules import register_schedules
 
         order_signals.order_status_changed.connect(
             receivers.on_order_status_changed, dispatch_uid="connectors.on_order_status_changed"
         )
+        register_kind(DATA_REQUEST_REPORT)
         register_after_migrate(self, register_schedules)
         post_migrate.connect(permissions.grant, sender=self, dispatch_uid="connectors.grant_staff_permissions")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from orders.models import FulfillmentMethod, PaymentMethod
-from outbox.models import QUEUED, OutboxRow
+from outbox.models import QUEUED, OutboxAttempt, OutboxRow
 
 from .crypto import EncryptedTextField
 
@@ -281,23 +281,15 @@ class WriteBack(OutboxRow):
         return f"{self.order_id} {self.move}"
 
 
-class WriteBackAttempt(models.Model):
+class WriteBackAttempt(OutboxAttempt):
     """One call to the platform for a write-back: what it answered, or why it could not."""
+
+    row_field = "write_back"
 
     write_back = models.ForeignKey(
         WriteBack, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("tracking write-back"),
     )
-    number = models.PositiveSmallIntegerField(_("attempt"))
-    started_at = models.DateTimeField(_("time"))
-    response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
-    response_body = models.TextField(_("response body"), blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["started_at", "id"]
+    class Meta(OutboxAttempt.Meta):
         verbose_name = _("write-back attempt")
         verbose_name_plural = _("write-back attempts")
-
-    def __str__(self):
-        return f"{self.write_back_id} #{self.number}"

@@ -14,6 +14,12 @@ Each kind answers the same questions about one of its rows (a `Notification`):
 `kind_for_milestone()` the kind a message template (or a rule's message) writes for. The outbox
 writers, the delivery, the channels and the log ask the kind, and none of them tells the kinds
 apart itself: a fourth kind of message is a fourth class here.
+
+An app above notifications adds a kind of its own (its message, its words) without notifications
+knowing it: an `AppKind` subclass (notifications/app_kinds.py), registered from its `AppConfig.ready()` with `register_kind()`,
+whose `code` is the row's `milestone`, written with `services.record_message()` and then sent,
+retried and logged like any other row (paymentlinks: the payment link emailed again; connectors:
+a platform's customer data request, addressed to the staff).
 """
 from __future__ import annotations
 
@@ -50,6 +56,8 @@ class MilestoneKind:
     about_name = "order"
     # A channel that cannot reach the customer hands the message to the milestone's fallback channel.
     falls_back = True
+    # Whether a row staff resent is still checked by `no_longer_due()` (else only its address counts).
+    resend_checks_due = False
 
     # --- whom it is about ---
 
@@ -62,10 +70,26 @@ class MilestoneKind:
         return about.number
 
     def address(self, notification) -> tuple[str, str | None]:
-        """(recipient, None) when the row's channel reaches the customer, else ('', the reason's code)."""
+        """(recipient, None) when the row's channel reaches whom it is for (the customer; the staff for
+        a staff message), else ('', the reason's code)."""
+        if self.to_staff(notification):
+            return settings.STORE_EMAIL, None if settings.STORE_EMAIL else Reason.NO_EMAIL
         from .services.recipients import customer_address
 
         return customer_address(notification.order, notification.channel)
+
+    def to_staff(self, notification) -> bool:
+        """Whether the message is for the staff (STORE_EMAIL, in the store's language), not a customer."""
+        return notification.milestone == Milestone.NEW_ORDER
+
+    def reply_to(self, notification) -> list[str]:
+        """Where an answer to the email goes: the customer for a staff message, else the store."""
+        if self.to_staff(notification):
+            order = notification.order
+            return [order.customer_email] if order is not None and order.customer_email else []
+        if settings.STORE_EMAIL and settings.STORE_EMAIL != settings.DEFAULT_FROM_EMAIL:
+            return [settings.STORE_EMAIL]
+        return []
 
     # --- the message ---
 
@@ -77,7 +101,7 @@ class MilestoneKind:
         }
 
     def language(self, notification) -> str:
-        if notification.milestone == Milestone.NEW_ORDER:
+        if self.to_staff(notification):
             return settings.LANGUAGE_CODE  # the staff's notice, in the store's language
         return notification.order.language
 
@@ -280,6 +304,23 @@ class PaymentReminderKind(MilestoneKind):
         return None
 
 
+# The kinds apps registered (notifications/app_kinds.py), by code.
+_REGISTERED: dict[str, MilestoneKind] = {}
+
+
+def register_kind(kind):
+    """Add an app's kind of message (called from its AppConfig.ready(); a second call replaces it)."""
+    if not kind.code or kind.code in Milestone.values or kind.code == RULE:
+        raise ValueError(f"A registered kind needs a code of its own, not {kind.code!r}")
+    _REGISTERED[kind.code] = kind
+    return kind
+
+
+def registered_kinds() -> dict:
+    """The apps' kinds of message, by code."""
+    return dict(_REGISTERED)
+
+
 MILESTONE_KIND = MilestoneKind()
 RULE_KIND = RuleKind()
 CHECKOUT_RECOVERY_KIND = CheckoutRecoveryKind()
@@ -289,7 +330,10 @@ PAYMENT_REMINDER_KIND = PaymentReminderKind()
 def kind_of(notification) -> MilestoneKind:
     """The kind of a notification row, from the foreign key it has: a checkout (the recovery
     message), a rule (the rule's message), or neither (a milestone's message; the payment reminder's
-    is told by its milestone)."""
+    is told by its milestone); a kind an app registered, by its code in `milestone`."""
+    registered = _REGISTERED.get(notification.milestone)
+    if registered is not None:
+        return registered
     if notification.checkout_id is not None:
         return CHECKOUT_RECOVERY_KIND
     if notification.rule_id is not None:

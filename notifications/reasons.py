@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outbox.reasons import GAVE_UP_SENTENCE, Reasons
+
 
 class Reason(models.TextChoices):
     NOT_NOTIFIED = "not_notified", _("not notified at staff's request")
@@ -34,6 +36,7 @@ class Reason(models.TextChoices):
     NO_LONGER_DUE = "no_longer_due", _("the order moved on before the delay passed")
     CANCELLED_MEANWHILE = "cancelled_meanwhile", _("the order was cancelled before the delay passed")
     PAID_MEANWHILE = "paid_meanwhile", _("the order was paid (or moved on) before the reminder went out")
+    NOTHING_TO_PAY = "nothing_to_pay", _("no payment link could be paid any more when the email was due")
     OTHER = "other", _("other")
 
 
@@ -46,7 +49,7 @@ _WITH_DETAIL = {
     Reason.SMS_TOO_LONG: _("the SMS would take more segments than allowed (%(detail)s)"),
     Reason.NO_TEMPLATE: _("the message template cannot be used: %(error)s"),
     Reason.NO_WHATSAPP_TEMPLATE: _("no WhatsApp template for this message: %(detail)s"),
-    Reason.GAVE_UP: _("gave up after %(attempts)s attempts: %(error)s"),
+    Reason.GAVE_UP: GAVE_UP_SENTENCE,
     Reason.BOUNCED: _("the email bounced: %(detail)s"),
     Reason.REJECTED: _("the email provider rejected it: %(detail)s"),
     Reason.UNDELIVERED: _("the provider reported it undelivered: %(detail)s"),
@@ -57,19 +60,10 @@ _WITH_DETAIL = {
 _DETAIL_ONLY = {Reason.PROVIDER_ERROR, Reason.UNEXPECTED_ERROR, Reason.OTHER}
 
 
+_REASONS = Reasons(Reason, with_detail=_WITH_DETAIL, detail_only=_DETAIL_ONLY, gave_up=Reason.GAVE_UP,
+                   gave_up_nests=False)
+
+
 def sentence(code: str, detail: str = "", *, attempts: int | None = None) -> str:
     """The reason told in the active language ('' for no code)."""
-    if not code:
-        return detail
-    try:
-        reason = Reason(code)
-    except ValueError:
-        return detail or code
-    if reason in _DETAIL_ONLY:
-        return detail or str(reason.label)
-    template = _WITH_DETAIL.get(reason)
-    if template is None or not (detail or reason == Reason.GAVE_UP):
-        return str(reason.label)
-    return str(template) % {
-        "detail": detail, "error": detail, "status": detail, "attempts": "?" if attempts is None else attempts,
-    }
+    return _REASONS.sentence(code, detail, attempts=attempts)

@@ -34,3 +34,46 @@ class OutboxRow(models.Model):
         abstract = True
         # The claim, the sweep and the retries look for queued rows by when they are due.
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="%(class)s_due_idx")]
+
+
+class OutboxAttempt(models.Model):
+    """One call to the other side for an outbox row: what it answered, or why it could not.
+
+    A concrete model extends it with the foreign key to its row (named by `row_field`) and names the
+    reasons its error codes read with (`outbox.reasons.Reasons`); the admin shows it with
+    `outbox.admin.AttemptInline`:
+
+        class Attempt(OutboxAttempt):
+            row_field = "delivery"
+            reasons = REASONS
+            delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+
+            class Meta(OutboxAttempt.Meta):
+                verbose_name = _("delivery attempt")
+    """
+
+    row_field = ""
+    reasons = None
+
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("time"))
+    response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    response_body = models.TextField(_("response body"), blank=True)
+    # Why it failed: a code of the kind's reasons, and the detail (the text before codes: the detail alone).
+    error_code = models.CharField(_("error code"), max_length=30, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["started_at", "id"]
+
+    def __str__(self):
+        return f"{getattr(self, self.row_field + '_id', '')} #{self.number}"
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the active language (the reader's)."""
+        if self.reasons is None:
+            return self.error
+        return self.reasons.sentence(self.error_code, self.error)

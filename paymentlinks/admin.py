@@ -42,19 +42,23 @@ class MercadoPagoAdmin(ReadOnlyAdmin):
 
 @admin.register(PaymentLink)
 class PaymentLinkAdmin(MercadoPagoAdmin):
-    list_display = ["order_display", "status", "expires_at", "created_at", "attempts", "error"]
+    list_display = ["order_display", "status", "expires_at", "created_at", "attempts", "error_display"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["order__number", "preference_id"]
     list_select_related = ["order"]
     fields = [
         "order_display", "status", "checkout_url", "preference_id", "expires_at", "requested_by", "attempts",
-        "error", "sent_count", "last_sent_at", "created_at", "updated_at",
+        "error_display", "sent_count", "last_sent_at", "created_at", "updated_at",
     ]
     readonly_fields = fields
 
     @admin.display(description=_("order"), ordering="order__number")
     def order_display(self, link):
         return order_link(link.order)
+
+    @admin.display(description=_("error"))
+    def error_display(self, link):
+        return link.error_text or "—"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -91,17 +95,22 @@ class PaymentLinkAdmin(MercadoPagoAdmin):
         """GET: confirm. POST: email the customer the address of the order's current link."""
         order = self._order(request, order_id)
         refusal = links.send_refusal(order, links.current(order))
+        if request.method == "POST" and refusal == str(links.ON_ITS_WAY):
+            messages.info(request, refusal)
+            return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         if request.method == "POST" and not refusal:
             try:
                 links.send_again(order, by=request.user)
+            except links.AlreadyOnItsWay as queued:  # a second click: the first one's email is enough
+                messages.info(request, str(queued))
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
             except links.LinkRefused as refused:
                 refusal = str(refused)
-            except Exception as error:  # the email provider refused or is down: say so, nothing is lost
-                refusal = gettext("The email could not be sent: %(error)s") % {"error": error}
             else:
-                messages.success(request, gettext("Payment link of order %(number)s emailed to %(email)s.") % {
-                    "number": order.number, "email": order.customer_email,
-                })
+                messages.success(request, gettext(
+                    "The payment link of order %(number)s is being emailed to %(email)s: the notification log "
+                    "shows when it has gone."
+                ) % {"number": order.number, "email": order.customer_email})
                 return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         return self._confirm(request, order, title=gettext("Email the payment link to the customer"),
                              refusal=refusal,
@@ -143,7 +152,7 @@ class MercadoPagoPaymentAdmin(MercadoPagoAdmin):
     list_select_related = ["order", "registered_payment__order"]
     fields = [
         "payment_id", "order_display", "status", "status_detail", "amount", "currency", "external_reference",
-        "registered_payment", "attention", "attention_at", "handled_by", "handled_at", "created_at", "updated_at",
+        "registered_payment", "attention_text", "attention_at", "handled_by", "handled_at", "created_at", "updated_at",
     ]
     readonly_fields = fields
 
@@ -155,7 +164,11 @@ class MercadoPagoPaymentAdmin(MercadoPagoAdmin):
     def attention_display(self, payment):
         if not payment.needs_attention:
             return "—"
-        return format_html('<strong style="color:#c62828">{}</strong>', payment.attention)
+        return format_html('<strong style="color:#c62828">{}</strong>', payment.attention_text)
+
+    @admin.display(description=_("needs attention"))
+    def attention_text(self, payment):
+        return payment.attention_text or "—"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -181,18 +194,22 @@ class MercadoPagoPaymentAdmin(MercadoPagoAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "title": gettext("Mark as handled"), "subtitle": None, "order": payment.order,
             "order_url": reverse("admin:orders_order_change", args=[payment.order_id]),
-            "refusal": None, "intro": payment.attention,
+            "refusal": None, "intro": payment.attention_text,
         }
         return TemplateResponse(request, "paymentlinks/admin/confirm.html", context)
 
 
 @admin.register(PaymentCheck)
 class PaymentCheckAdmin(MercadoPagoAdmin):
-    list_display = ["created_at", "source", "payment_id", "action", "status", "outcome", "attempts"]
+    list_display = ["created_at", "source", "payment_id", "action", "status", "outcome_display", "attempts"]
     list_filter = ["source", "status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["payment_id", "request_id"]
     fields = [
         "created_at", "source", "payment_id", "order", "reported_by", "action", "request_id", "body", "status",
-        "outcome", "attempts", "next_attempt_at", "updated_at",
+        "outcome_display", "attempts", "next_attempt_at", "updated_at",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("outcome"))
+    def outcome_display(self, check):
+        return check.outcome_text or "—"

@@ -19,27 +19,25 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from notifications import services as notifications
 from orders import payment_links, services as order_services
 from orders.models import Order, PaymentMethod, Status
 
-from . import alerts, client
+from . import alerts, client, messages
 from .models import PaymentLink
 from .outbox import LINKS
+from .reasons import REASONS, Reason
 
 logger = logging.getLogger(__name__)
 
 LinkStatus = PaymentLink.Status
 
-GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
-ORDER_CLOSED = _("not made: the order is already paid or cancelled")
-TURNED_OFF = _("not made: payment links are off (no MERCADOPAGO_ACCESS_TOKEN)")
-NO_CHECKOUT = _("Mercado Pago answered without a checkout address")
 SHIPPING = pgettext_lazy("payment link item", "Shipping")
 
 FAILED_SUBJECT = _("The payment link of order %(number)s could not be made")
@@ -51,12 +49,6 @@ FAILED_BODY = _(
 
 class LinkRefused(Exception):
     """Staff may not make (or send) a link for this order now; `str()` says why."""
-
-
-def _text(message, **params) -> str:
-    """A reason as stored on the row: in the store's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params if params else str(message)
 
 
 def current(order: Order) -> PaymentLink | None:
@@ -173,24 +165,26 @@ def make(link_id: int) -> str | None:
         return None
     order = link.order
     if LINKS.attempts_lost(link):
-        return _fail(link, _text(GAVE_UP, attempts=link.attempts - 1, error=link.error))
+        # Earlier attempts never reported back (a worker died): the last claim was no attempt.
+        return _fail(link, Reason.GAVE_UP, REASONS.gave_up_detail(link.error_code, link.error),
+                     attempts=link.attempts - 1)
     if not client.configured():
-        return _fail(link, _text(TURNED_OFF), tell=False)
+        return _fail(link, Reason.TURNED_OFF, tell=False)
     if order.is_paid or order.status == Status.CANCELLED:
-        return _fail(link, _text(ORDER_CLOSED), tell=False)
+        return _fail(link, Reason.ORDER_CLOSED, tell=False)
     now = timezone.now()
     expires_at = now + timedelta(hours=settings.PAYMENT_LINK_EXPIRY_HOURS)
     try:
         answer = client.create_preference(preference(order, now=now, expires_at=expires_at))
     except client.Unavailable as error:
-        if LINKS.retry_later(link, str(error)):
+        if LINKS.retry_later(link, str(error), code=Reason.UNAVAILABLE):
             return LinkStatus.QUEUED
-        return _fail(link, _text(GAVE_UP, attempts=link.attempts, error=error))
+        return _fail(link, Reason.GAVE_UP, REASONS.gave_up_detail(Reason.UNAVAILABLE, str(error)))
     except client.ApiError as error:
-        return _fail(link, str(error))
+        return _fail(link, Reason.REFUSED, str(error))
     checkout = answer.get("init_point")
     if not isinstance(checkout, str) or urlsplit(checkout).scheme != "https" or len(checkout) > 500:
-        return _fail(link, _text(NO_CHECKOUT))
+        return _fail(link, Reason.NO_CHECKOUT)
     link.preference_id = str(answer.get("id") or "")[:100]
     link.checkout_url = checkout
     link.expires_at = expires_at
@@ -201,10 +195,14 @@ def make(link_id: int) -> str | None:
     return LinkStatus.ACTIVE
 
 
-def _fail(link: PaymentLink, error: str, *, tell: bool = True) -> str:
+def _fail(link: PaymentLink, code: str, detail: str = "", *, tell: bool = True, **fields) -> str:
     with transaction.atomic():
-        LINKS.finish(link, LinkStatus.FAILED, error=error[:2000])
+        LINKS.finish(link, LinkStatus.FAILED, error_code=code, error=detail[:2000], **fields)
+        for name, value in fields.items():
+            setattr(link, name, value)
         order_services.mark_changed(link.order)
+        with translation.override(settings.LANGUAGE_CODE):  # the staff's email, in the store's language
+            error = link.error_text
         if tell:
             alerts.tell_staff(FAILED_SUBJECT, FAILED_BODY, number=link.order.number, error=error,
                               url=alerts.order_admin_url(link.order))
@@ -214,11 +212,11 @@ def _fail(link: PaymentLink, error: str, *, tell: bool = True) -> str:
 
 # --- sending it again ------------------------------------------------------------------------
 
-RESEND_SUBJECT = _("Pay for your order %(number)s")
-RESEND_BODY = _(
-    "Hi %(first_name)s,\n\nYou can pay for your order %(number)s (%(total)s) here:\n%(url)s\n\n"
-    "The link can be used until %(expires)s.\n\nThe %(store)s team"
-)
+class AlreadyOnItsWay(LinkRefused):
+    """An email with the link is queued for the customer already: nothing more is sent."""
+
+
+ON_ITS_WAY = _("An email with the link is on its way to the customer: once it has gone, you can send it again.")
 
 
 def send_refusal(order: Order, link: PaymentLink | None) -> str | None:
@@ -227,23 +225,25 @@ def send_refusal(order: Order, link: PaymentLink | None) -> str | None:
         return str(_("There is no link the customer can pay with now."))
     if not order.customer_email:
         return str(_("The customer has no email address: copy the link and send it another way."))
+    if notifications.on_its_way(messages.CODE, order=order) is not None:
+        return str(ON_ITS_WAY)
     return None
 
 
 def send_again(order: Order, *, by) -> PaymentLink:
-    """Email the customer our address for the order's current link, in the order's language."""
-    link = current(order)
-    reason = send_refusal(order, link)
-    if reason:
-        raise LinkRefused(reason)
-    with translation.override(order.language):
-        params = {
-            "first_name": order.customer_first_name, "number": order.number, "store": settings.STORE_NAME,
-            "total": order.format_money(order.total, order.language), "url": payment_links.customer_url(order),
-            "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
-        }
-        subject, body = str(RESEND_SUBJECT) % params, str(RESEND_BODY) % params
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.customer_email])
-    PaymentLink.objects.filter(pk=link.pk).update(last_sent_at=timezone.now(), sent_count=link.sent_count + 1)
-    logger.info("Payment link of order %s sent again by %s", order.number, by)
+    """Email the customer our address for the order's current link, through the notification log:
+    one row per click, sent by the worker once this transaction commits (retried while the email
+    provider is down), in the order's language. A click while one is still queued sends nothing more
+    (AlreadyOnItsWay); once it has gone, staff may send it again."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)  # two clicks at once: one after the other
+        link = current(order)
+        reason = send_refusal(order, link)
+        if reason:
+            raise AlreadyOnItsWay(reason) if reason == str(ON_ITS_WAY) else LinkRefused(reason)
+        recorded = notifications.record_message(messages.CODE, order=order, again=True)
+        if recorded.row is None:
+            raise AlreadyOnItsWay(str(ON_ITS_WAY))
+        PaymentLink.objects.filter(pk=link.pk).update(last_sent_at=timezone.now(), sent_count=F("sent_count") + 1)
+    logger.info("Payment link of order %s queued to be emailed again by %s", order.number, by)
     return link

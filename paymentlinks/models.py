@@ -20,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 
 from outbox.models import QUEUED, OutboxRow
 
+from .reasons import ATTENTIONS, REASONS
+
 
 class PaymentLink(OutboxRow):
     class Status(models.TextChoices):
@@ -35,6 +37,8 @@ class PaymentLink(OutboxRow):
     preference_id = models.CharField(_("Mercado Pago preference"), max_length=100, blank=True)
     checkout_url = models.URLField(_("checkout address"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Why it failed or waits (paymentlinks/reasons.py): the code, and its detail in `error`.
+    error_code = models.CharField(_("error code"), max_length=30, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -56,6 +60,11 @@ class PaymentLink(OutboxRow):
 
     def __str__(self):
         return f"{self.order_id} {self.status}"
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed or waits, in the active language (the reader's)."""
+        return REASONS.sentence(self.error_code, self.error, attempts=self.attempts)
 
 
 class PaymentCheck(OutboxRow):
@@ -83,6 +92,8 @@ class PaymentCheck(OutboxRow):
     request_id = models.CharField(_("request id"), max_length=100, blank=True)
     body = models.JSONField(_("body received"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # What came of it (paymentlinks/reasons.py): the code, and its detail in `outcome`.
+    outcome_code = models.CharField(_("outcome code"), max_length=30, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
 
     class Meta(OutboxRow.Meta):
@@ -92,6 +103,11 @@ class PaymentCheck(OutboxRow):
 
     def __str__(self):
         return f"{self.source} {self.payment_id}"
+
+    @property
+    def outcome_text(self) -> str:
+        """What came of it, in the active language (the reader's)."""
+        return REASONS.sentence(self.outcome_code, self.outcome, attempts=self.attempts)
 
 
 class MercadoPagoPayment(models.Model):
@@ -109,7 +125,8 @@ class MercadoPagoPayment(models.Model):
         "orders.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="mercadopago_payment",
         verbose_name=_("registered as"),
     )
-    # What staff must look at (a refund, a chargeback, a payment that could not be registered), or "".
+    # What staff must look at (a refund, a chargeback, a payment that could not be registered), or "":
+    # the code (paymentlinks/reasons.py, Attention) and the sentence's values in `attention`.
     attention_code = models.CharField(max_length=40, blank=True, editable=False)
     attention = models.TextField(_("needs attention"), blank=True)
     attention_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
@@ -135,3 +152,8 @@ class MercadoPagoPayment(models.Model):
     @property
     def needs_attention(self) -> bool:
         return bool(self.attention) and self.handled_at is None
+
+    @property
+    def attention_text(self) -> str:
+        """What staff must look at, in the active language (the reader's)."""
+        return ATTENTIONS.sentence(self.attention_code, self.attention)

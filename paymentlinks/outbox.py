@@ -28,6 +28,7 @@ class LinkOutbox(MercadoPagoKind):
     rows_label = "payment links"
     deliver_task = "paymentlinks.tasks.make_payment_link"
     message_field = "error"
+    code_field = "error_code"
     carried_fields = ("preference_id", "checkout_url", "expires_at")
     sweep_schedule = Periodic("payment links: re-enqueue overdue links", "paymentlinks.tasks.sweep_payment_links")
     purge_schedule = None  # links are records of their orders: never purged
@@ -39,6 +40,7 @@ class CheckOutbox(MercadoPagoKind):
     rows_label = "payment checks"
     deliver_task = "paymentlinks.tasks.check_payment"
     message_field = "outcome"
+    code_field = "outcome_code"
     retention_days_setting = "MERCADOPAGO_NOTIFICATION_RETENTION_DAYS"
     purge_keeps_queued = True
     sweep_schedule = Periodic("payment links: re-enqueue overdue payment checks", "paymentlinks.tasks.sweep_payment_checks")

@@ -36,6 +36,7 @@ from orders.models import Order
 from . import alerts, client
 from .models import MercadoPagoPayment, PaymentCheck
 from .outbox import CHECKS
+from .reasons import REASONS, Attention, Reason, values
 
 logger = logging.getLogger(__name__)
 
@@ -44,34 +45,8 @@ REFERENCE_PREFIX = "MP-"
 APPROVED = "approved"
 REVERSED = {"refunded", "charged_back"}
 
-GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
-NOT_OURS = _("ignored: Mercado Pago shows no payment %(id)s to this account (another seller's, or none)")
-UNKNOWN_REFERENCE = _("ignored: no order has the reference “%(reference)s”")
-WRONG_ORDER = _("ignored: the payment's reference “%(reference)s” names neither order %(number)s nor its storefront id")
-OTHER_ORDER = _("ignored: this payment belongs to order %(number)s")
-REGISTERED = _("registered %(amount)s on order %(number)s")
-ALREADY = _("already registered on order %(number)s")
-RECORDED = _("recorded: the payment is %(status)s")
-FLAGGED = _("flagged for staff: %(reason)s")
-TURNED_OFF = _("not read: payment links are off (no MERCADOPAGO_ACCESS_TOKEN)")
-UNREADABLE = _("Mercado Pago answered a payment without an id, amount or currency")
-
-ATTENTION = {
-    "currency": _("Mercado Pago approved %(amount)s %(currency)s, but the order is in %(order_currency)s: "
-                  "it was not registered."),
-    "refused": _("Mercado Pago approved %(amount)s %(currency)s, but it could not be registered: %(reason)s"),
-    "refunded": _("Mercado Pago reports this payment (%(amount)s %(currency)s) refunded. The payment registered "
-                  "on the order still counts: handle the refund."),
-    "charged_back": _("Mercado Pago reports a chargeback of this payment (%(amount)s %(currency)s). The payment "
-                      "registered on the order still counts: handle the chargeback."),
-}
 ATTENTION_SUBJECT = _("Mercado Pago payment %(id)s of order %(number)s needs you")
 ATTENTION_BODY = _("%(reason)s\n\nOrder %(number)s:\n%(url)s\n")
-
-
-def _text(message, **params) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params if params else str(message)
 
 
 # --- writing checks --------------------------------------------------------------------------
@@ -99,26 +74,31 @@ def check(check_id: int) -> str | None:
     if row is None:
         return None
     if CHECKS.attempts_lost(row):
-        return _finish(row, CheckStatus.FAILED, _text(GAVE_UP, attempts=row.attempts - 1, error=row.outcome))
+        # Earlier attempts never reported back (a worker died): the last claim was no attempt.
+        gave_up = Reason.GAVE_UP, REASONS.gave_up_detail(row.outcome_code, row.outcome)
+        return _finish(row, CheckStatus.FAILED, gave_up, attempts=row.attempts - 1)
     if not client.configured():
-        return _finish(row, CheckStatus.FAILED, _text(TURNED_OFF))
+        return _finish(row, CheckStatus.FAILED, (Reason.TURNED_OFF, ""))
     try:
         data = client.get_payment(row.payment_id)
     except client.Unavailable as error:
-        if CHECKS.retry_later(row, str(error)):
+        if CHECKS.retry_later(row, str(error), code=Reason.UNAVAILABLE):
             return CheckStatus.QUEUED
-        return _finish(row, CheckStatus.FAILED, _text(GAVE_UP, attempts=row.attempts, error=error))
+        gave_up = Reason.GAVE_UP, REASONS.gave_up_detail(Reason.UNAVAILABLE, str(error))
+        return _finish(row, CheckStatus.FAILED, gave_up)
     except client.NotFound:
         logger.info("Mercado Pago payment %s is not this account's: ignored", row.payment_id)
-        return _finish(row, CheckStatus.IGNORED, _text(NOT_OURS, id=row.payment_id))
+        return _finish(row, CheckStatus.IGNORED, (Reason.NOT_OURS, row.payment_id))
     except client.ApiError as error:
-        return _finish(row, CheckStatus.FAILED, str(error))
+        return _finish(row, CheckStatus.FAILED, (Reason.REFUSED, str(error)))
     status, outcome = apply(row, data)
     return _finish(row, status, outcome)
 
 
-def _finish(row: PaymentCheck, status: str, outcome: str) -> str:
-    CHECKS.finish(row, status, outcome=outcome[:2000])
+def _finish(row: PaymentCheck, status: str, outcome: tuple[str, str], **fields) -> str:
+    """The check's final status and outcome: its code and detail (paymentlinks/reasons.py)."""
+    code, detail = outcome
+    CHECKS.finish(row, status, outcome_code=code, outcome=detail[:2000], **fields)
     return status
 
 
@@ -130,26 +110,26 @@ def _amount(value) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _find_order(row: PaymentCheck, reference: str) -> tuple[Order | None, str]:
+def _find_order(row: PaymentCheck, reference: str) -> tuple[Order | None, tuple[str, str]]:
     if row.order is not None:
         order = row.order
         if reference and reference.upper() in {order.number, order.external_id.upper()} - {""}:
-            return order, ""
-        return None, _text(WRONG_ORDER, reference=reference, number=order.number)
+            return order, ("", "")
+        return None, (Reason.WRONG_ORDER, values(reference=reference, number=order.number))
     order = Order.objects.filter(number=reference.upper()).first() if reference else None
     if order is None:
-        return None, _text(UNKNOWN_REFERENCE, reference=reference)
-    return order, ""
+        return None, (Reason.UNKNOWN_REFERENCE, reference)
+    return order, ("", "")
 
 
 @transaction.atomic
-def apply(row: PaymentCheck, data: dict) -> tuple[str, str]:
-    """Act on a payment as Mercado Pago showed it; returns the check's status and outcome."""
+def apply(row: PaymentCheck, data: dict) -> tuple[str, tuple[str, str]]:
+    """Act on a payment as Mercado Pago showed it; returns the check's status and outcome (code, detail)."""
     payment_id = str(data.get("id") or "")
     amount = _amount(data.get("transaction_amount"))
     currency = str(data.get("currency_id") or "").upper()[:3]
     if payment_id != str(row.payment_id) or amount is None or not currency:
-        return CheckStatus.FAILED, _text(UNREADABLE)
+        return CheckStatus.FAILED, (Reason.UNREADABLE, "")
     reference = str(data.get("external_reference") or "").strip()[:256]
     status = str(data.get("status") or "")[:30]
     MercadoPagoPayment.objects.get_or_create(payment_id=payment_id)
@@ -159,18 +139,18 @@ def apply(row: PaymentCheck, data: dict) -> tuple[str, str]:
 
     if row.order_id and payment.order_id and payment.order_id != row.order_id:
         payment.save()
-        return CheckStatus.IGNORED, _text(OTHER_ORDER, number=payment.order.number)
+        return CheckStatus.IGNORED, (Reason.OTHER_ORDER, payment.order.number)
     order, ignored = (payment.order, "") if payment.order_id else _find_order(row, reference)
     if order is None:
         payment.save()
         logger.info("Mercado Pago payment %s %s", payment_id, ignored)
         return CheckStatus.IGNORED, ignored
     payment.order = order
-    values = {"amount": amount, "currency": currency, "order_currency": order.currency, "number": order.number}
+    found = {"amount": str(amount), "currency": currency, "order_currency": order.currency, "number": order.number}
 
     if status == APPROVED and payment.registered_payment_id is None:
         if currency != order.currency:
-            return _flag(payment, "currency", values)
+            return _flag(payment, Attention.CURRENCY, found)
         by = row.reported_by if row.source == PaymentCheck.Source.STOREFRONT else None
         try:
             registered = order_services.register_payment(
@@ -179,31 +159,32 @@ def apply(row: PaymentCheck, data: dict) -> tuple[str, str]:
         except (order_services.TransitionNotAllowed, ValidationError) as refused:
             reason = str(refused) if isinstance(refused, order_services.TransitionNotAllowed) else " ".join(
                 refused.messages)
-            return _flag(payment, "refused", {**values, "reason": reason})
+            return _flag(payment, Attention.REFUSED, {**found, "reason": reason})
         payment.registered_payment = registered
         payment.save()
         logger.info("Mercado Pago payment %s registered on order %s", payment_id, order.number)
-        return CheckStatus.DONE, _text(REGISTERED, amount=order.format_money(amount, settings.LANGUAGE_CODE),
-                                       number=order.number)
+        return CheckStatus.DONE, (Reason.REGISTERED, values(money=str(amount), currency=currency, number=order.number))
     if status in REVERSED and payment.registered_payment_id is not None:
-        return _flag(payment, status, values)
+        return _flag(payment, status, found)
     payment.save()
     if status == APPROVED:
-        return CheckStatus.DONE, _text(ALREADY, number=order.number)
-    return CheckStatus.DONE, _text(RECORDED, status=status or "?")
+        return CheckStatus.DONE, (Reason.ALREADY, order.number)
+    return CheckStatus.DONE, (Reason.RECORDED, status or "?")
 
 
-def _flag(payment: MercadoPagoPayment, code: str, values: dict) -> tuple[str, str]:
+def _flag(payment: MercadoPagoPayment, code: str, found: dict) -> tuple[str, tuple[str, str]]:
     """Flag the payment for staff (once per reason: a notification repeated tells nobody twice)."""
-    reason = _text(ATTENTION[code], **values)
+    shown = {name: found[name] for name in ("amount", "currency", "order_currency", "reason") if name in found}
     if payment.attention_code != code:
-        payment.attention_code, payment.attention = code, reason
+        payment.attention_code, payment.attention = code, values(**shown)
         payment.attention_at, payment.handled_at, payment.handled_by = timezone.now(), None, None
-        alerts.tell_staff(ATTENTION_SUBJECT, ATTENTION_BODY, id=payment.payment_id, number=values["number"],
+        with translation.override(settings.LANGUAGE_CODE):  # the staff's email, in the store's language
+            reason = payment.attention_text
+        alerts.tell_staff(ATTENTION_SUBJECT, ATTENTION_BODY, id=payment.payment_id, number=found["number"],
                           reason=reason, url=alerts.order_admin_url(payment.order))
-        logger.warning("Mercado Pago payment %s flagged: %s", payment.payment_id, reason)
+        logger.warning("Mercado Pago payment %s flagged: %s", payment.payment_id, code)
     payment.save()
-    return CheckStatus.DONE, _text(FLAGGED, reason=reason)
+    return CheckStatus.DONE, (Reason.FLAGGED, values(attention=code, **shown))
 
 
 def needing_attention():

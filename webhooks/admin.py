@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from outbox.admin import AttemptInline, duration, response_code, when
 
 from . import services
 from .models import Attempt, Delivery, Endpoint, Event
@@ -26,18 +27,6 @@ def status_badge(delivery: Delivery):
         '<strong style="color:{}">{}</strong>', STATUS_COLOURS.get(delivery.status, "inherit"),
         delivery.get_status_display(),
     )
-
-
-def when(value) -> str:
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
-
-
-def response_code(delivery) -> str:
-    return str(delivery.response_status) if delivery.response_status is not None else "—"
-
-
-def duration(delivery) -> str:
-    return f"{delivery.duration_ms} ms" if delivery.duration_ms is not None else "—"
 
 
 class EndpointForm(forms.ModelForm):
@@ -255,18 +244,8 @@ def report_redelivery(model_admin, request, result: services.Redelivered) -> Non
         model_admin.message_user(request, gettext("Nothing to redeliver."), messages.INFO)
 
 
-class AttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(AttemptInline):
     model = Attempt
-    fields = ["number", "started_at", "response_status", "duration_ms", "error", "response_body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
@@ -281,10 +260,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["redeliver"]
-    inlines = [AttemptInline]
+    inlines = [DeliveryAttemptInline]
     fields = [
         "endpoint_link", "order_link", "event_type", "event_id", "status", "attempts", "next_attempt_at",
-        "last_attempt_at", "response_status", "duration_ms", "error", "response_body", "delivered_at", "created_at",
+        "last_attempt_at", "response_status", "duration_ms", "error_display", "response_body", "delivered_at", "created_at",
         "pretty_body",
     ]
     readonly_fields = fields
@@ -322,6 +301,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("duration"), ordering="duration_ms")
     def duration(self, obj):
         return duration(obj)
+
+    @admin.display(description=_("error"))
+    def error_display(self, obj):
+        return obj.error_text or "—"
 
     @admin.display(description=_("body"))
     def pretty_body(self, obj):

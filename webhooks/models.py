@@ -13,7 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from outbox.models import QUEUED, OutboxRow
+from outbox.models import QUEUED, OutboxAttempt, OutboxRow
+
+from .reasons import REASONS
 
 from .validators import validate_endpoint_url
 
@@ -123,6 +125,8 @@ class Delivery(OutboxRow):
     response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     response_body = models.TextField(_("response body"), blank=True, help_text=_("The start of it."))
+    # Why it failed or waits (webhooks/reasons.py): the code, and its detail in `error`.
+    error_code = models.CharField(_("error code"), max_length=30, blank=True)
     error = models.TextField(_("error"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
@@ -142,24 +146,22 @@ class Delivery(OutboxRow):
     def __str__(self):
         return f"{self.event_type} {self.event_id}"
 
+    @property
+    def error_text(self) -> str:
+        """Why it failed or waits, in the active language (the reader's)."""
+        return REASONS.sentence(self.error_code, self.error, attempts=self.attempts)
 
-class Attempt(models.Model):
+
+class Attempt(OutboxAttempt):
     """One POST of a delivery: what the endpoint answered, or why it could not."""
+
+    row_field = "delivery"
+    reasons = REASONS
 
     delivery = models.ForeignKey(
         Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery"),
     )
-    number = models.PositiveSmallIntegerField(_("attempt"))
-    started_at = models.DateTimeField(_("time"))
-    response_status = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
-    response_body = models.TextField(_("response body"), blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["started_at", "id"]
+    class Meta(OutboxAttempt.Meta):
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
-
-    def __str__(self):
-        return f"{self.delivery_id} #{self.number}"

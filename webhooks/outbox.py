@@ -18,6 +18,7 @@ class DeliveryOutbox(OutboxKind):
     task_group = "webhooks"
     deliver_task = "webhooks.tasks.deliver_webhook"
     message_field = "error"
+    code_field = "error_code"
     carried_fields = ("last_attempt_at", "response_status", "duration_ms", "response_body")
 
     claim_seconds_setting = "WEBHOOK_CLAIM_SECONDS"

@@ -46,6 +46,7 @@ import safehttp
 from . import payloads, validators
 from .models import Attempt, Delivery, Endpoint
 from .outbox import WEBHOOKS
+from .reasons import REASONS, Reason
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +57,6 @@ RESPONSE_BODY_CHARS = 1000
 USER_AGENT = "OrderBackOffice-Webhooks/1.0"
 SIGNATURE_HEADER = "X-Webhook-Signature"
 
-GAVE_UP = _("gave up after %(attempts)s attempts: %(error)s")
-ENDPOINT_INACTIVE = _("not sent: the endpoint is inactive")
-ENDPOINT_DISABLED = _("not sent: the endpoint is disabled")
-HTTP_ERROR = _("the endpoint answered HTTP %(status)s")
-REDIRECTED = _("the endpoint answered HTTP %(status)s (redirects are not followed: register the final address)")
-TIMED_OUT = _("no answer within %(seconds)s seconds")
-UNREACHABLE = _("could not connect: %(error)s")
-BAD_REQUEST = _("the request could not be made: %(error)s")
-PRIVATE_ADDRESS = _("the endpoint's host resolves to a private address (%(address)s)")
-REFUSED = _("not sent, the address is not allowed: %(error)s")
-ORDER_GONE = _("not sent: the order was deleted before the event's body was built")
 DISABLED_REASON = _("Disabled after %(count)s failed deliveries in a row; the last one: %(error)s")
 
 
@@ -137,6 +127,8 @@ def record_events(order, events) -> list[Delivery]:
 class Response:
     status: int | None = None
     body: str = ""
+    # Why it failed (webhooks/reasons.py) and the detail.
+    error_code: str = ""
     error: str = ""
     retry: bool = False
     duration_ms: int = 0
@@ -160,20 +152,23 @@ def deliver(delivery_id: int) -> str | None:
         return None  # its endpoint was deleted meanwhile
     endpoint = delivery.endpoint
     if not endpoint.active:
-        return _fail(delivery, _text(ENDPOINT_DISABLED if endpoint.is_disabled else ENDPOINT_INACTIVE), count=False)
+        code = Reason.ENDPOINT_DISABLED if endpoint.is_disabled else Reason.ENDPOINT_INACTIVE
+        return _fail(delivery, code, count=False)
     if WEBHOOKS.attempts_lost(delivery):
-        # Earlier attempts never reported back (a worker died while posting).
-        return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts - 1, error=delivery.error))
+        # Earlier attempts never reported back (a worker died while posting): the last claim was no attempt.
+        return _fail(delivery, Reason.GAVE_UP, REASONS.gave_up_detail(delivery.error_code, delivery.error),
+                     attempts=delivery.attempts - 1)
     if not delivery.body:
         # The process that committed the event stopped before building its body: build it now.
         delivery.body = payloads.build_body(delivery)
         if not delivery.body:
-            return _fail(delivery, _text(ORDER_GONE), count=False)
+            return _fail(delivery, Reason.ORDER_GONE, count=False)
 
     response = post(endpoint, delivery)
     Attempt.objects.create(
         delivery=delivery, number=delivery.attempts, started_at=now, response_status=response.status,
-        duration_ms=response.duration_ms, response_body=response.body, error=response.error,
+        duration_ms=response.duration_ms, response_body=response.body, error_code=response.error_code,
+        error=response.error,
     )
     delivery.last_attempt_at = now
     delivery.response_status = response.status
@@ -184,8 +179,8 @@ def deliver(delivery_id: int) -> str | None:
         Endpoint.objects.filter(pk=endpoint.pk, consecutive_failures__gt=0).update(consecutive_failures=0)
         return Status.DELIVERED
     if response.retry:
-        return _retry_or_fail(delivery, response.error)
-    return _fail(delivery, response.error)
+        return _retry_or_fail(delivery, response.error_code, response.error)
+    return _fail(delivery, response.error_code, response.error)
 
 
 def post(endpoint: Endpoint, delivery: Delivery) -> Response:
@@ -210,20 +205,22 @@ def post(endpoint: Endpoint, delivery: Delivery) -> Response:
             result.status = answer.status_code
             result.body = _read_start(answer)
     except safehttp.Refused as error:
-        result.error = (
-            _text(PRIVATE_ADDRESS, address=error.address) if error.address else _text(REFUSED, error=_short(error))
-        )
+        if error.address:
+            result.error_code, result.error = Reason.PRIVATE_ADDRESS, str(error.address)
+        else:
+            result.error_code, result.error = Reason.REFUSED, _short(error)
     except requests.Timeout:
-        result.error, result.retry = _text(TIMED_OUT, seconds=f"{timeout:g}"), True
+        result.error_code, result.error, result.retry = Reason.TIMED_OUT, f"{timeout:g}", True
     except requests.ConnectionError as error:
-        result.error, result.retry = _text(UNREACHABLE, error=_short(error)), True
+        result.error_code, result.error, result.retry = Reason.UNREACHABLE, _short(error), True
     except requests.RequestException as error:
-        result.error = _text(BAD_REQUEST, error=_short(error))
+        result.error_code, result.error = Reason.BAD_REQUEST, _short(error)
     result.duration_ms = int((time.monotonic() - started) * 1000)
     if result.status is not None and not result.ok:
         status = result.status
         result.retry = status == 429 or status >= 500
-        result.error = _text(REDIRECTED if 300 <= status < 400 else HTTP_ERROR, status=status)
+        result.error_code = Reason.REDIRECTED if 300 <= status < 400 else Reason.HTTP_ERROR
+        result.error = str(status)
     return result
 
 
@@ -246,15 +243,15 @@ def _short(error) -> str:
     return text if len(text) <= 300 else text[:298] + "…"
 
 
-def _finish(delivery: Delivery, status: str, *, error: str = "", **fields) -> str:
+def _finish(delivery: Delivery, status: str, **fields) -> str:
     """The final status, with the last attempt's response (WEBHOOKS.carried_fields)."""
-    return WEBHOOKS.finish(delivery, status, error=error, **fields)
+    return WEBHOOKS.finish(delivery, status, **fields)
 
 
-def _fail(delivery: Delivery, error: str, *, count: bool = True) -> str:
-    _finish(delivery, Status.FAILED, error=error)
+def _fail(delivery: Delivery, code: str, detail: str = "", *, count: bool = True, **fields) -> str:
+    _finish(delivery, Status.FAILED, error_code=code, error=detail, **fields)
     if count:
-        _count_failure(delivery.endpoint, error)
+        _count_failure(delivery.endpoint, code, detail)
     return Status.FAILED
 
 
@@ -262,23 +259,25 @@ def _fail(delivery: Delivery, error: str, *, count: bool = True) -> str:
 retry_delay = WEBHOOKS.retry_delay
 
 
-def _retry_or_fail(delivery: Delivery, error: str) -> str:
-    if not WEBHOOKS.retry_later(delivery, error):
-        return _fail(delivery, _text(GAVE_UP, attempts=delivery.attempts, error=error))
+def _retry_or_fail(delivery: Delivery, code: str, detail: str) -> str:
+    if not WEBHOOKS.retry_later(delivery, detail, code=code):
+        return _fail(delivery, Reason.GAVE_UP, REASONS.gave_up_detail(code, detail))
     return Status.QUEUED
 
 
 # --- endpoint health -----------------------------------------------------------------------
 
 
-def _count_failure(endpoint: Endpoint, error: str) -> None:
+def _count_failure(endpoint: Endpoint, code: str, detail: str) -> None:
     """One more failed delivery in a row; at the limit the endpoint is disabled, once, and staff told."""
     with transaction.atomic():
         Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
         failures = Endpoint.objects.filter(pk=endpoint.pk).values_list("consecutive_failures", flat=True).first()
         if failures is None or failures < settings.WEBHOOK_DISABLE_AFTER_FAILURES:
             return
-        reason = _text(DISABLED_REASON, count=failures, error=error)
+        with translation.override(settings.LANGUAGE_CODE):  # the endpoint's reason, in the store's language
+            last = REASONS.sentence(code, detail)
+        reason = _text(DISABLED_REASON, count=failures, error=last)
         disabled = Endpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
             active=False, disabled_at=timezone.now(), disabled_reason=reason[:2000], updated_at=timezone.now(),
         )
@@ -353,8 +352,8 @@ def redeliver(delivery_ids) -> Redelivered:
             else:
                 ids.append(row.pk)
         Delivery.objects.filter(pk__in=ids).update(
-            status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, error="", delivered_at=None,
-            updated_at=now,
+            status=Status.QUEUED, attempts=0, next_attempt_at=now, locked_until=None, error_code="", error="",
+            delivered_at=None, updated_at=now,
         )
         WEBHOOKS.enqueue_after_commit(ids)
         result.queued = len(ids)

@@ -6,24 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin import ReadOnlyAdmin
+from outbox.admin import AttemptInline
 
 from ..models import WriteBack, WriteBackAttempt
 from ..services import write_back
 from .events import COLOURS, order_link
 
 
-class AttemptInline(admin.TabularInline):
+class WriteBackAttemptInline(AttemptInline):
     model = WriteBackAttempt
-    fields = ["number", "started_at", "response_status", "duration_ms", "error", "response_body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WriteBack)
@@ -37,7 +28,7 @@ class WriteBackAdmin(ReadOnlyAdmin):
               "tracking_url", "status_display", "attempts", "error", "response_status", "response_body",
               "created_at", "last_attempt_at", "delivered_at"]
     readonly_fields = fields
-    inlines = [AttemptInline]
+    inlines = [WriteBackAttemptInline]
     actions = ["send_again"]
 
     def has_resend_permission(self, request):

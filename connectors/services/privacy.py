@@ -4,7 +4,8 @@
   the customer's email) lose what identifies the customer (`orders.services.redact_customer`:
   name, email, phone, address, city); the platform bodies and details we kept of them are erased.
 - customers/data_request: what we hold of the customer is emailed to the store (`STORE_EMAIL`),
-  which answers the customer: the platform leaves that to the app.
+  which answers the customer: the platform leaves that to the app. The report is a row of the
+  notification log (connectors/messages.py), sent by its worker, once per request.
 - store/redact (Shopify: shop/redact), sent after the store uninstalled the app: the connection's
   token and secret and every platform body of the store are erased, the connection turned off.
   The orders stay: they are the store's own records in its own back office.
@@ -13,18 +14,18 @@ The request's own body is erased once it is handled (processing.py).
 from __future__ import annotations
 
 import json
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications import services as notifications
 from orders import services as order_services
 from orders.models import Order
 
+from .. import messages
 from ..models import OrderLink, PlatformAccount, PlatformEvent
 
 
@@ -58,7 +59,7 @@ def handle(event: PlatformEvent) -> str:
         if event.topic == "customers/redact":
             return redact_customer(account, data)
         if event.topic == "customers/data_request":
-            return report_customer(account, data)
+            return report_customer(account, data, event=event)
         return redact_store(account)
 
 
@@ -77,7 +78,7 @@ def redact_customer(account: PlatformAccount, data: dict) -> str:
                     len(orders)) % {"count": len(orders)}
 
 
-def report_customer(account: PlatformAccount, data: dict) -> str:
+def report_customer(account: PlatformAccount, data: dict, *, event: PlatformEvent) -> str:
     orders = customer_orders(account, data, "orders_requested")
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
     who = customer.get("email") or customer.get("phone") or customer.get("id") or "?"
@@ -98,14 +99,17 @@ def report_customer(account: PlatformAccount, data: dict) -> str:
     if not orders:
         lines.append(_("We hold no order of this customer."))
     subject = _("Customer data request from %(platform)s") % {"platform": account.get_platform_display()}
-    if settings.STORE_EMAIL:
-        transaction.on_commit(partial(
-            send_mail, str(subject), "\n".join(str(line) for line in lines), settings.DEFAULT_FROM_EMAIL,
-            [settings.STORE_EMAIL],
-        ), robust=True)
-    return ngettext("The data of %(count)s order was emailed to %(email)s.",
-                    "The data of %(count)s orders was emailed to %(email)s.", len(orders)) % {
-        "count": len(orders), "email": settings.STORE_EMAIL or "—"}
+    recorded = notifications.record_message(
+        messages.CODE, source=messages.source_of(event), subject=str(subject),
+        body="\n".join(str(line) for line in lines), language=settings.LANGUAGE_CODE,
+    )
+    if recorded.row is None:  # the request was worked on before: its report is written already
+        return _("The report of this request was written before: see the notification log.")
+    if recorded.row.status != notifications.Status.QUEUED:
+        return _("The report could not be emailed: STORE_EMAIL is not set. The notification log keeps it.")
+    return ngettext("The data of %(count)s order is being emailed to %(email)s (see the notification log).",
+                    "The data of %(count)s orders is being emailed to %(email)s (see the notification log).",
+                    len(orders)) % {"count": len(orders), "email": settings.STORE_EMAIL}
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.admin import CappedCountAdmin, ReadOnlyAdmin
 
-from ..kinds import kind_of
-from ..models import Notification
+from ..kinds import kind_of, registered_kinds
+from ..models import LOG_MILESTONE_CHOICES, Notification
 from .resend import ResendViews
 
 
@@ -29,6 +29,19 @@ def status_label(obj: Notification):
     return label
 
 
+class WhatFilter(admin.SimpleListFilter):
+    """By milestone, rule, or a kind of message an app registered (its own label)."""
+
+    title = _("milestone")
+    parameter_name = "milestone__exact"
+
+    def lookups(self, request, model_admin):
+        return [*LOG_MILESTONE_CHOICES, *((code, kind.verbose_name) for code, kind in registered_kinds().items())]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(milestone=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     # The date filter covers dates: no date hierarchy, which reads every row's date on each page;
@@ -39,7 +52,7 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
         "attempts",
     ]
     list_filter = [
-        "status", "reason_code", "milestone", "channel", ("created_at", admin.DateFieldListFilter),
+        "status", "reason_code", WhatFilter, "channel", ("created_at", admin.DateFieldListFilter),
         ("complained_at", admin.EmptyFieldListFilter), "rule",
     ]
     search_fields = ["order__number", "checkout__external_id", "recipient"]

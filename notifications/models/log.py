@@ -21,7 +21,8 @@ class NotificationQuerySet(models.QuerySet):
         """Insert the rows that no row in the table already stands for, in one statement.
 
         `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a row whose (order, milestone, channel),
-        (order, rule, channel), (refund, channel) or (checkout, milestone, channel) is taken, by a committed row or
+        (order, rule, channel), (refund, channel), (checkout, milestone, channel) or (source, milestone,
+        channel) is taken, by a committed row or
         by a transaction still running (which it waits for), is left out. Returns the rows
         inserted, with their ids and timestamps set; the others are not touched. This is the
         outbox's "exactly once" write: one round trip for all of a milestone's channels, where
@@ -30,7 +31,9 @@ class NotificationQuerySet(models.QuerySet):
         unique = {}
         for row in rows:  # one statement must not hold two rows for one key
             unique.setdefault(
-                _outbox_key(row.order_id, row.checkout_id, row.milestone, row.rule_id, row.refund_id, row.channel), row
+                _outbox_key(
+                    row.order_id, row.checkout_id, row.milestone, row.rule_id, row.refund_id, row.channel, row.source,
+                ), row
             )
         rows = list(unique.values())
         if not rows:
@@ -46,7 +49,8 @@ class NotificationQuerySet(models.QuerySet):
                 params.append(field.get_db_prep_save(field.pre_save(row, True), connection))
         values = "(" + ", ".join(["%s"] * len(fields)) + ")"
         key_columns = [
-            meta.get_field(name).column for name in ("order", "checkout", "milestone", "rule", "refund", "channel")
+            meta.get_field(name).column
+            for name in ("order", "checkout", "milestone", "rule", "refund", "channel", "source")
         ]
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
@@ -66,8 +70,8 @@ class NotificationQuerySet(models.QuerySet):
         return inserted
 
 
-def _outbox_key(order_id, checkout_id, milestone, rule_id, refund_id, channel) -> tuple:
-    return (order_id, checkout_id, milestone, rule_id, refund_id, channel)
+def _outbox_key(order_id, checkout_id, milestone, rule_id, refund_id, channel, source) -> tuple:
+    return (order_id, checkout_id, milestone, rule_id, refund_id, channel, source)
 
 
 class Notification(OutboxRow):
@@ -86,7 +90,8 @@ class Notification(OutboxRow):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    # Exactly one of order and checkout (a checkout recovery message has no order yet).
+    # Exactly one of order and checkout (a checkout recovery message has no order yet), or neither for
+    # an app's message about something else (`source`).
     order = models.ForeignKey(
         "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
         verbose_name=_("order"),
@@ -95,7 +100,11 @@ class Notification(OutboxRow):
         "checkouts.Checkout", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
         verbose_name=_("checkout"),
     )
+    # A milestone, "rule", or the code of a kind an app registered (notifications/app_kinds.py).
     milestone = models.CharField(_("milestone"), max_length=30, choices=LOG_MILESTONE_CHOICES)
+    # What an app's message is about when it is neither an order nor a checkout ("platform-event:12").
+    # Empty in the database too, for rows written by SQL that does not name it (the bulk loads).
+    source = models.CharField(_("about"), max_length=100, blank=True, default="", db_default="")
     # Set (with milestone "rule") when a staff-made notification rule wrote the row. A rule with
     # rows in the log cannot be deleted: deactivate it.
     rule = models.ForeignKey(
@@ -142,7 +151,8 @@ class Notification(OutboxRow):
         verbose_name_plural = _("notification log")
         constraints = [
             # Exactly once per (order, milestone, channel), per (order, rule, channel), per (refund,
-            # channel) and per (checkout, milestone, channel): the outbox writers rely on these.
+            # channel), per (checkout, milestone, channel) and per (source, milestone, channel): the
+            # outbox writers rely on these.
             # A staff resend is a row of its own, outside these promises.
             models.UniqueConstraint(
                 fields=["order", "milestone", "channel"],
@@ -162,8 +172,13 @@ class Notification(OutboxRow):
                 condition=Q(checkout__isnull=False, resent_from__isnull=True),
                 name="notification_once_per_checkout_and_channel",
             ),
+            models.UniqueConstraint(
+                fields=["source", "milestone", "channel"], condition=~Q(source="") & Q(resent_from__isnull=True),
+                name="notification_once_per_source_and_channel",
+            ),
             models.CheckConstraint(
-                condition=Q(order__isnull=False, checkout__isnull=True) | Q(order__isnull=True, checkout__isnull=False),
+                condition=Q(order__isnull=False, checkout__isnull=True) | Q(order__isnull=True, checkout__isnull=False)
+                | (Q(order__isnull=True, checkout__isnull=True) & ~Q(source="")),
                 name="notification_order_or_checkout",
             ),
             models.CheckConstraint(
@@ -197,6 +212,15 @@ class Notification(OutboxRow):
     def reason(self) -> str:
         """Why it was skipped, failed or waits, in the active language (the reader's)."""
         return sentence(self.reason_code, self.reason_detail, attempts=self.attempts)
+
+    def get_milestone_display(self) -> str:
+        """The milestone as staff read it; an app's kind of message by its own label."""
+        from ..kinds import registered_kinds
+
+        registered = registered_kinds().get(self.milestone)
+        if registered is not None:
+            return str(registered.verbose_name)
+        return str(dict(LOG_MILESTONE_CHOICES).get(self.milestone, self.milestone))
 
     @property
     def what_label(self) -> str:

@@ -14,6 +14,7 @@ The package, by responsibility:
   they share (the reasons logged are codes: notifications/reasons.py);
 - `subscriptions`: the web push subscriptions the timeline page stores;
 - `whatsapp`: setting a milestone's Meta-approved WhatsApp template; whether the store offers WhatsApp.
+- `app_messages`: the row of a kind of message an app registered (`record_message`).
 
 The flow:
 1. A receiver of an orders signal calls `record_milestone()` inside the order's transaction:
@@ -32,6 +33,7 @@ The flow:
 4. A daily purge deletes rows older than the retention, in batches, adding each batch to
    `DailyNotificationCount` in the same transaction that deletes it.
 """
+from .app_messages import Recorded, on_its_way, record_message
 from .common import STATUS_MILESTONES, Status
 from .delivery import deliver, deliver_many
 from .maintenance import purge_log, requeue_stale
@@ -47,9 +49,9 @@ from .tracking import apply_tracking_event
 from .whatsapp import offers_whatsapp, set_whatsapp_template, whatsapp_is_on, whatsapp_milestones
 
 __all__ = [
-    "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
+    "MAX_PUSH_DEVICES_PER_ORDER", "RESENDABLE", "Recorded", "Resent", "STATUS_MILESTONES", "Status", "TooManyPushDevices", "active_rules",
     "all_milestone_settings", "apply_receipt", "apply_tracking_event", "apply_waiting_receipts", "checkout_address", "customer_address", "deliver", "deliver_many", "enqueue_deliveries", "milestone_setting",
-    "mobile_number", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_milestone",
+    "mobile_number", "on_its_way", "platform_sends_email", "purge_log", "record_checkout_recovery", "record_message", "record_milestone",
     "record_rules", "requeue_stale", "resend", "sms_resend_cost", "subscribe_push", "unsubscribe_push",
     "update_purchase_experience", "offers_whatsapp", "set_whatsapp_template", "whatsapp_is_on", "whatsapp_milestones",
     "whatsapp_number",

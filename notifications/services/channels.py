@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from ..backends import PermanentError, PushMessage, SmsMessage, SubscriptionGone, TransientError, WhatsAppMessage
 from ..backends import get_push_backend, get_sms_backend, get_whatsapp_backend
 from ..kinds import kind_of
-from ..models import Milestone, Notification
+from ..models import Notification
 from ..reasons import Reason
 from .common import Status
 from .outcomes import _fail, _finish
@@ -117,15 +117,9 @@ def _send_push(notification: Notification, rendered) -> str:
 
 
 def _send_email(notification: Notification, rendered) -> str:
-    order = notification.order
-    reply_to = []
-    if notification.milestone == Milestone.NEW_ORDER:
-        reply_to = [order.customer_email] if order.customer_email else []
-    elif settings.STORE_EMAIL and settings.STORE_EMAIL != settings.DEFAULT_FROM_EMAIL:
-        reply_to = [settings.STORE_EMAIL]
     email = EmailMultiAlternatives(
         subject=rendered.subject, body=rendered.body, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient], reply_to=reply_to,
+        to=[notification.recipient], reply_to=kind_of(notification).reply_to(notification),
     )
     if rendered.html_body:
         email.attach_alternative(rendered.html_body, "text/html")

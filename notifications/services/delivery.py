@@ -118,7 +118,9 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
         return _fail(notification, Reason.GAVE_UP, notification.reason_detail, attempts=notification.attempts - 1), ""
     kind = kind_of(notification)
     # Staff resent it on purpose: only a missing address (checked when it was written) stops it.
-    no_longer_due = None if notification.resent_from_id else kind.no_longer_due(notification)
+    no_longer_due = (
+        None if notification.resent_from_id and not kind.resend_checks_due else kind.no_longer_due(notification)
+    )
     if no_longer_due:
         return _skip(notification, *no_longer_due), ""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from ..defaults import MILESTONE_CHANNELS
@@ -45,14 +44,9 @@ def _outbox_row(order, milestone: str, channel: str, *, notify_customer: bool, f
         order=order, checkout=checkout, refund=refund, milestone=milestone, channel=channel,
         fallback_for=fallback_for,
     )
-    skip_reason = None
-    if milestone == Milestone.NEW_ORDER:
-        row.recipient = settings.STORE_EMAIL
-        if not row.recipient:
-            skip_reason = Reason.NO_EMAIL
-    else:
-        kind = kind_of(row)
-        row.recipient, skip_reason = kind.address(row)
+    kind = kind_of(row)
+    row.recipient, skip_reason = kind.address(row)
+    if not kind.to_staff(row):
         if not notify_customer:
             skip_reason = Reason.NOT_NOTIFIED
         elif channel == Channel.EMAIL and platform_sends_email(kind.about(row), milestone):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,6 @@ from ..defaults import MILESTONE_CHANNELS
 from ..kinds import kind_of
 from ..models import Channel, Milestone, MilestoneSetting, Notification, PurchaseExperienceChange
 from ..outbox import NOTIFICATIONS
-from ..reasons import Reason
 from .common import Status, _text
 from .outcomes import PAID_CHANNELS
 from .recipients import all_milestone_settings
@@ -66,13 +64,13 @@ def resend(notification_ids, *, sms_confirmed: bool = False) -> Resent:
 
 def _resend_row(original: Notification) -> Notification:
     """The new row (not saved) resending `original` to the address the customer has now."""
-    if original.milestone == Milestone.NEW_ORDER:
-        recipient, skip_reason = settings.STORE_EMAIL, None if settings.STORE_EMAIL else Reason.NO_EMAIL
-    else:
-        recipient, skip_reason = kind_of(original).address(original)
+    recipient, skip_reason = kind_of(original).address(original)
     return Notification(
         order=original.order, checkout=original.checkout, milestone=original.milestone, rule=original.rule,
-        refund=original.refund, channel=original.channel, recipient=recipient, resent_from=original,
+        refund=original.refund, source=original.source, channel=original.channel, recipient=recipient,
+        resent_from=original,
+        # An app's message that sends the words written on its row keeps them (the others render afresh).
+        subject=original.subject, body=original.body, language=original.language,
         status=Status.SKIPPED if skip_reason else Status.QUEUED, reason_code=skip_reason or "",
         next_attempt_at=None if skip_reason else timezone.now(),
     )

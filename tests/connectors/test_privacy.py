@@ -1,13 +1,27 @@
 """The mandatory privacy webhooks answer and act: a customer's data erased, reported, a store's erased."""
+import socket
+
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
 from connectors.models import PlatformAccount, PlatformEvent
+from connectors.tasks import process_event
+from notifications.models import Notification
+from notifications.tasks import deliver_notification
 from orders.models import Order
 
 from .conftest import TN_STORE, fixture, shopify_order, tiendanube_order
 
 pytestmark = pytest.mark.django_db
+
+def closed_port() -> int:
+    """A local port nothing listens on: an SMTP server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 # The bodies Tiendanube documents for its mandatory privacy webhooks.
 BODIES = fixture("tiendanube_webhooks.json")
@@ -42,6 +56,74 @@ def test_customers_data_request_emails_the_store_what_we_hold(tn_order, post_tie
     [email] = mail.outbox
     assert email.to == ["orders@example.com"]
     assert tn_order.number in email.body and "maria.perez@example.com" in email.body
+    # Sent as a row of the notification log, addressed to the staff, about the request.
+    event = PlatformEvent.objects.get(topic="customers/data_request")
+    row = Notification.objects.get(milestone="data_request")
+    assert (row.order, row.source, row.recipient, row.status) == (None, f"platform-event:{event.pk}",
+                                                                   "orders@example.com", "sent")
+    assert row.subject == email.subject == "Customer data request from Tiendanube / Nuvemshop"
+    assert email.tags == ["data_request"]
+    assert "is being emailed to orders@example.com" in event.message
+
+
+def test_a_data_request_worked_on_again_sends_one_report(tn_order, post_tiendanube, django_capture_on_commit_callbacks):
+    post_tiendanube(BODIES["customers/data_request"], path="/hooks/tiendanube/customers-data-request/")
+    event = PlatformEvent.objects.get(topic="customers/data_request")
+    mail.outbox.clear()
+
+    # The worker died after the report was written, before the event was marked done: it is worked on again.
+    PlatformEvent.objects.filter(pk=event.pk).update(status="queued", locked_until=None, body="{}")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_event(event.pk) == "done"
+
+    assert mail.outbox == []
+    assert Notification.objects.filter(milestone="data_request").count() == 1
+    event.refresh_from_db()
+    assert "written before" in event.message
+
+
+def test_the_report_waits_for_the_email_provider_and_is_retried(tn_order, post_tiendanube, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    mail.outbox.clear()
+
+    response = post_tiendanube(BODIES["customers/data_request"], path="/hooks/tiendanube/customers-data-request/")
+
+    assert response.status_code == 200
+    row = Notification.objects.get(milestone="data_request")
+    assert (row.status, row.attempts, row.reason_code) == ("queued", 1, "provider_error")
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"  # the provider is back
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert deliver_notification(row.pk) == "sent"
+    [email] = mail.outbox
+    assert tn_order.number in email.body
+
+
+def test_without_a_store_email_the_report_is_kept_in_the_log(tn_order, post_tiendanube, settings):
+    settings.STORE_EMAIL = ""
+    mail.outbox.clear()
+
+    post_tiendanube(BODIES["customers/data_request"], path="/hooks/tiendanube/customers-data-request/")
+
+    row = Notification.objects.get(milestone="data_request")
+    assert (row.status, row.reason_code) == ("skipped", "no_email")
+    assert tn_order.number in row.body
+    assert mail.outbox == []
+    assert "STORE_EMAIL is not set" in PlatformEvent.objects.get(topic="customers/data_request").message
+
+
+def test_the_log_names_the_report_and_links_the_request(tn_order, post_tiendanube, staff_client):
+    post_tiendanube(BODIES["customers/data_request"], path="/hooks/tiendanube/customers-data-request/")
+    row = Notification.objects.get(milestone="data_request")
+    event = PlatformEvent.objects.get(topic="customers/data_request")
+
+    page = staff_client.get(reverse("admin:notifications_notification_change", args=[row.pk]),
+                            HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Solicitud de datos de un cliente (equipo)" in page
+    assert reverse("admin:connectors_platformevent_change", args=[event.pk]) in page
+    listed = staff_client.get(reverse("admin:notifications_notification_changelist") + "?milestone__exact=data_request",
+                              HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "Solicitação de dados de um cliente (equipe)" in listed
 
 
 def test_store_redact_erases_the_connection_but_keeps_the_store_s_orders(tn_order, post_tiendanube):

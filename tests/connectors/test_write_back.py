@@ -135,6 +135,11 @@ def test_a_refusal_fails_at_once_and_staff_send_it_again(tn_order, stub, admin_u
     row = WriteBack.objects.get()
     assert row.status == WriteBack.Status.FAILED and "HTTP 422" in row.error
     assert "tracking code did not reach its platform" in staff_client.get("/admin/").content.decode()
+    # Each call is one row of the attempts, shown by the inline every outbox kind shares.
+    page = staff_client.get(f"/admin/connectors/writeback/{row.pk}/change/").content.decode()
+    inline = page.split('id="attempt_log-group"')[1]
+    assert "Write-back attempts" in inline and 'class="field-error_display"' in inline
+    assert "The platform refused it: the platform answered HTTP 422" in inline
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post("/admin/connectors/writeback/", {

@@ -47,19 +47,6 @@ def test_the_order_page_shows_the_link_and_what_can_be_done(client, manager, ord
     assert reverse("admin:paymentlinks_paymentlink_send", args=[order.pk]) in page
 
 
-def test_staff_email_the_link_again(client, manager, order):
-    url = reverse("admin:paymentlinks_paymentlink_send", args=[order.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url)
-    assert response.status_code == 302
-    [email] = mail.outbox
-    assert email.to == ["maria@example.com"]
-    assert email.subject == f"Pay for your order {order.number}"
-    assert f"https://shop.example.com/o/{order.public_token}/pay/" in email.body
-    link = PaymentLink.objects.get(order=order)
-    assert link.sent_count == 1 and link.last_sent_at is not None
-
-
 def test_staff_make_a_new_link_when_it_expired(client, manager, order, stub, commit):
     PaymentLink.objects.filter(order=order).update(expires_at=timezone.now() - timedelta(hours=1))
     assert 'data-link-state="expired"' in order_page(client, order)

@@ -89,7 +89,7 @@ def test_a_reported_payment_of_another_order_does_not_count(api, stub, commit):
                  format="json")
     assert not Order.objects.get(pk=order.pk).payments.exists()
     check = PaymentCheck.objects.get()
-    assert check.status == "ignored" and "names neither order" in check.outcome
+    assert check.status == "ignored" and "names neither order" in check.outcome_text
 
 
 def test_one_payment_counts_for_one_order_only(api, stub, commit):
@@ -102,7 +102,7 @@ def test_one_payment_counts_for_one_order_only(api, stub, commit):
                      format="json")
     assert Order.objects.get(pk=first.pk).is_paid
     assert not Order.objects.get(pk=second.pk).payments.exists()
-    assert PaymentCheck.objects.order_by("pk").last().outcome == f"ignored: this payment belongs to order {first.number}"
+    assert PaymentCheck.objects.order_by("pk").last().outcome_text == f"ignored: this payment belongs to order {first.number}"
 
 
 def test_bad_input_and_other_storefronts_orders(api, stub, commit):

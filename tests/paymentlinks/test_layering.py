@@ -1,6 +1,6 @@
-"""Dependencies point one way: `paymentlinks` sits above `orders`, and no app of ours imports it
-(the order's JSON, the messages and the timeline ask orders/payment_links.py)."""
-from tests.config.test_dependency_direction import imports_by_module, our_apps
+"""Dependencies point one way: `paymentlinks` sits above `orders` and `notifications`, and no app of
+ours imports it (the order's JSON, the messages and the timeline ask orders/payment_links.py)."""
+from tests.config.test_dependency_direction import ROOT, imported_names, imports_by_module, modules_of, our_apps
 
 
 def test_no_app_of_ours_imports_paymentlinks():
@@ -13,4 +13,17 @@ def test_no_app_of_ours_imports_paymentlinks():
 
 def test_paymentlinks_uses_only_apps_below_it():
     used = set().union(*imports_by_module("paymentlinks").values())
-    assert used <= {"orders", "outbox", "api"}
+    assert used <= {"orders", "outbox", "api", "notifications"}
+
+
+def test_paymentlinks_sends_its_email_through_the_public_side_of_notifications():
+    """The email with the link is a kind of message it registers (notifications.app_kinds) and writes
+    with notifications.services; it reaches into nothing else of notifications."""
+    names = {
+        name for path in modules_of("paymentlinks") for name in imported_names(path)
+        if name.split(".")[0] == "notifications"
+    }
+    public = {"notifications", "notifications.services", "notifications.app_kinds", "notifications.reasons"}
+    assert names - public <= {f"{module}.{name}" for module in public for name in
+                              ("AppKind", "register_kind", "Reason", "services")}
+    assert (ROOT / "paymentlinks" / "messages.py").exists()

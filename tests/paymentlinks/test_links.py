@@ -72,13 +72,13 @@ def test_mercado_pago_down_while_making_the_link_retries_then_makes_it(staff, st
         order = place(by=staff)
     link = PaymentLink.objects.get(order=order)
     assert (link.status, link.attempts) == ("queued", 1)
-    assert link.error == "Mercado Pago answered HTTP 503"
+    assert link.error_text == "Mercado Pago answered HTTP 503"
     assert Schedule.objects.filter(name=f"payment-link {link.pk} attempt 2").exists()
 
     stub.down = False
     assert links.make(link.pk) == "active"  # the retry schedule's run
     link.refresh_from_db()
-    assert (link.status, link.attempts, link.error) == ("active", 2, "")
+    assert (link.status, link.attempts, link.error_text) == ("active", 2, "")
     assert links.make(link.pk) is None  # run twice: nothing more
 
 
@@ -88,7 +88,7 @@ def test_a_link_that_times_out_is_retried(staff, stub, commit):
         order = place(by=staff)
     link = PaymentLink.objects.get(order=order)
     assert link.status == "queued"
-    assert "did not answer within 0.5 seconds" in link.error
+    assert "did not answer within 0.5 seconds" in link.error_text
 
 
 def test_mercado_pago_down_for_every_attempt_fails_the_link_and_tells_staff(staff, stub, commit):
@@ -100,7 +100,7 @@ def test_mercado_pago_down_for_every_attempt_fails_the_link_and_tells_staff(staf
         links.make(link.pk)
     link.refresh_from_db()
     assert link.status == "failed"
-    assert link.error.startswith("gave up after 3 attempts: Mercado Pago answered HTTP 503")
+    assert link.error_text.startswith("gave up after 3 attempts: Mercado Pago answered HTTP 503")
     [email] = [m for m in mail.outbox if "payment link" in m.subject]
     assert email.to == ["staff@example.com"]
     assert email.subject == f"The payment link of order {order.number} could not be made"
@@ -113,7 +113,7 @@ def test_a_refused_preference_fails_at_once(staff, stub, commit):
         order = place(by=staff)
     link = PaymentLink.objects.get(order=order)
     assert (link.status, link.attempts) == ("failed", 1)
-    assert link.error == "Mercado Pago answered HTTP 400: invalid items.unit_price"
+    assert link.error_text == "Mercado Pago answered HTTP 400: invalid items.unit_price"
 
 
 def test_staff_make_a_new_link_once_the_old_one_expired(staff, stub, commit):

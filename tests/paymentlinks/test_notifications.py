@@ -44,7 +44,7 @@ def test_an_approved_payment_registers_itself_and_tells_the_customer(client, ord
     assert (seen.order, seen.registered_payment, seen.status) == (order, payment, "approved")
     check = PaymentCheck.objects.get()
     assert (check.status, check.source, check.action) == ("done", "notification", "payment.updated")
-    assert check.outcome.startswith("registered ") and order.number in check.outcome
+    assert check.outcome_text.startswith("registered ") and order.number in check.outcome_text
     [email] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
     assert email.subject == f"Pago aprobado: pedido {order.number}"
     assert staff_alerts() == []
@@ -58,7 +58,7 @@ def test_a_payment_notified_twice_is_registered_once(client, order, stub, commit
         notify(client, PAYMENT, request_id="second", action="payment.created")
 
     assert Payment.objects.filter(order=order).count() == 1
-    assert [check.outcome for check in PaymentCheck.objects.order_by("pk")][1] == (
+    assert [check.outcome_text for check in PaymentCheck.objects.order_by("pk")][1] == (
         f"already registered on order {order.number}"
     )
     assert len(stub.calls("GET")) == 2
@@ -72,7 +72,7 @@ def test_pending_then_approved(client, order, stub, commit):
     order.refresh_from_db()
     assert not order.is_paid and not order.payments.exists()
     assert MercadoPagoPayment.objects.get(payment_id=PAYMENT).status == "pending"
-    assert PaymentCheck.objects.get().outcome == "recorded: the payment is pending"
+    assert PaymentCheck.objects.get().outcome_text == "recorded: the payment is pending"
 
     stub.pay(PAYMENT, order=order, status="approved")
     with commit():
@@ -110,7 +110,7 @@ def test_a_payment_in_another_currency_is_flagged_not_registered(client, order, 
     assert not order.is_paid and not order.payments.exists()
     seen = MercadoPagoPayment.objects.get(payment_id=PAYMENT)
     assert seen.needs_attention and seen.attention_code == "currency"
-    assert "the order is in ARS: it was not registered" in seen.attention
+    assert "the order is in ARS: it was not registered" in seen.attention_text
     [alert] = staff_alerts()
     assert alert.subject == f"Mercado Pago payment {PAYMENT} of order {order.number} needs you"
 
@@ -125,7 +125,7 @@ def test_an_unknown_reference_is_logged_and_ignored(client, order, stub, commit,
         notify(client, PAYMENT)
     assert not Order.objects.get(pk=order.pk).payments.exists()
     check = PaymentCheck.objects.get()
-    assert (check.status, check.outcome) == ("ignored", "ignored: no order has the reference “ZZZZ-9999”")
+    assert (check.status, check.outcome_text) == ("ignored", "ignored: no order has the reference “ZZZZ-9999”")
     assert MercadoPagoPayment.objects.get(payment_id=PAYMENT).order is None
     assert any("ZZZZ-9999" in record.getMessage() for record in caplog.records)
 
@@ -135,7 +135,7 @@ def test_another_sellers_payment_is_ignored(client, order, stub, commit):
         notify(client, "999888777")  # this account cannot read it: Mercado Pago answers 404
     check = PaymentCheck.objects.get()
     assert check.status == "ignored"
-    assert "another seller's" in check.outcome
+    assert "another seller's" in check.outcome_text
     assert not MercadoPagoPayment.objects.exists()
 
 
@@ -151,7 +151,7 @@ def test_a_refund_is_flagged_for_staff_and_the_payment_stays(client, order, stub
     assert order.is_paid and order.payments.count() == 1  # no refund service: staff handle it
     seen = MercadoPagoPayment.objects.get(payment_id=PAYMENT)
     assert (seen.status, seen.attention_code) == ("refunded", "refunded")
-    assert "refunded" in seen.attention
+    assert "refunded" in seen.attention_text
     [alert] = staff_alerts()
     assert "refunded" in alert.body and f"/admin/orders/order/{order.pk}/change/" in alert.body
 
@@ -170,7 +170,7 @@ def test_a_payment_the_order_cannot_take_is_flagged(client, order, stub, commit)
     with commit():
         notify(client, PAYMENT)
     seen = MercadoPagoPayment.objects.get(payment_id=PAYMENT)
-    assert seen.attention_code == "refused" and "more than the" in seen.attention
+    assert seen.attention_code == "refused" and "more than the" in seen.attention_text
     assert not Order.objects.get(pk=order.pk).payments.exists()
 
 
@@ -180,7 +180,7 @@ def test_mercado_pago_down_while_reading_the_payment_is_retried(client, order, s
     with commit():
         assert notify(client, PAYMENT).status_code == 200
     check = PaymentCheck.objects.get()
-    assert (check.status, check.outcome) == ("queued", "Mercado Pago answered HTTP 503")
+    assert (check.status, check.outcome_text) == ("queued", "Mercado Pago answered HTTP 503")
     stub.down = False
     with commit():
         assert payments.check(check.pk) == "done"

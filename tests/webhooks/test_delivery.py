@@ -67,7 +67,7 @@ def test_a_delivery_is_a_signed_json_post_with_the_event_headers(staff, shop, co
     assert before <= timestamp <= after
 
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.response_status, delivery.error) == ("delivered", 1, 200, "")
+    assert (delivery.status, delivery.attempts, delivery.response_status, delivery.error_text) == ("delivered", 1, 200, "")
     assert delivery.response_body == "thanks"
     assert delivery.duration_ms is not None and delivery.delivered_at is not None
     assert list(delivery.attempt_log.values_list("number", "response_status")) == [(1, 200)]
@@ -105,18 +105,18 @@ def test_a_500_then_a_timeout_are_retried_until_the_receiver_takes_it(staff, sho
     delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("queued", 1, 500)
-    assert delivery.error == "the endpoint answered HTTP 500"
+    assert delivery.error_text == "the endpoint answered HTTP 500"
     retry = Schedule.objects.get(func=RETRY_TASK)
     assert (retry.schedule_type, retry.args) == (Schedule.ONCE, str(delivery.pk))
 
     scheduler()  # the worker's scheduler runs the due retry (inline under sync tests)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("queued", 2, None)
-    assert delivery.error == "no answer within 0.5 seconds"
+    assert delivery.error_text == "no answer within 0.5 seconds"
 
     scheduler()
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.response_status, delivery.error) == (
+    assert (delivery.status, delivery.attempts, delivery.response_status, delivery.error_text) == (
         "delivered", 3, 204, ""
     )
     assert list(delivery.attempt_log.values_list("number", "response_status")) == [(1, 500), (2, None), (3, 204)]
@@ -145,7 +145,7 @@ def test_an_endpoint_nobody_listens_on_is_retried(staff, shop, commit):
     delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("queued", 1, None)
-    assert delivery.error.startswith("could not connect")
+    assert delivery.error_text.startswith("could not connect")
     assert Schedule.objects.filter(func=RETRY_TASK, args=str(delivery.pk)).exists()
 
 
@@ -156,7 +156,7 @@ def test_other_4xx_answers_fail_at_once_without_retries(staff, shop, commit, rec
     delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, status)
-    assert delivery.error == f"the endpoint answered HTTP {status}"
+    assert delivery.error_text == f"the endpoint answered HTTP {status}"
     assert not Schedule.objects.filter(func=RETRY_TASK).exists()
     scheduler()
     assert len(stub.requests) == 1
@@ -168,7 +168,7 @@ def test_a_redirect_is_not_followed_and_fails(staff, shop, commit, receiver):
     delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_status) == ("failed", 301)
-    assert "redirects are not followed" in delivery.error
+    assert "redirects are not followed" in delivery.error_text
 
 
 def test_it_gives_up_after_the_maximum_attempts(staff, shop, commit, receiver, settings):
@@ -180,7 +180,7 @@ def test_it_gives_up_after_the_maximum_attempts(staff, shop, commit, receiver, s
     scheduler()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
-    assert delivery.error == "gave up after 3 attempts: the endpoint answered HTTP 503"
+    assert delivery.error_text == "gave up after 3 attempts: the endpoint answered HTTP 503"
     scheduler()
     assert len(stub.requests) == 3
 
@@ -272,7 +272,7 @@ def test_a_queued_delivery_of_a_disabled_endpoint_is_not_sent_nor_counted(staff,
     delivery = Delivery.objects.get(order=order)
     assert services.deliver(delivery.pk) == "failed"
     delivery.refresh_from_db()
-    assert delivery.error == "not sent: the endpoint is disabled"
+    assert delivery.error_text == "not sent: the endpoint is disabled"
     assert stub.requests == []
     hook.refresh_from_db()
     assert hook.consecutive_failures == 0
@@ -312,7 +312,7 @@ def test_a_public_name_pointing_at_a_private_address_at_delivery_is_refused(staf
     delivery.refresh_from_db()
     assert asked == [("hooks.example.com", 443)]
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("failed", 1, None)
-    assert delivery.error == "the endpoint's host resolves to a private address (10.0.0.7)"
+    assert delivery.error_text == "the endpoint's host resolves to a private address (10.0.0.7)"
     assert not Schedule.objects.filter(func=RETRY_TASK).exists()
 
 
@@ -340,7 +340,7 @@ def test_a_redirect_to_another_address_is_not_followed(staff, shop, commit, rece
     delivery.refresh_from_db()
     assert [request["path"] for request in stub.requests] == ["/hooks/orders"]
     assert (delivery.status, delivery.response_status) == ("failed", status)
-    assert "redirects are not followed" in delivery.error
+    assert "redirects are not followed" in delivery.error_text
 
 
 def test_a_port_other_than_443_is_refused_when_saved_in_production(shop, settings):
@@ -360,7 +360,7 @@ def test_a_port_other_than_443_saved_earlier_is_refused_at_delivery(staff, shop,
         delivery = created(staff, shop, commit)
     delivery.refresh_from_db()
     assert delivery.status == "failed"
-    assert delivery.error == "not sent, the address is not allowed: the port 8443 is not allowed (only 443 for https)"
+    assert delivery.error_text == "not sent, the address is not allowed: the port 8443 is not allowed (only 443 for https)"
 
 
 # --- redelivery ------------------------------------------------------------------------------
@@ -454,7 +454,7 @@ def test_a_delivery_whose_order_was_deleted_before_its_body_was_built_fails_with
     assert services.deliver(delivery.pk) == "failed"
 
     delivery.refresh_from_db()
-    assert delivery.error == "not sent: the order was deleted before the event's body was built"
+    assert delivery.error_text == "not sent: the order was deleted before the event's body was built"
     assert stub.requests == []
     hook.refresh_from_db()
     assert hook.consecutive_failures == 0  # the endpoint did nothing wrong
