@@ -32,6 +32,11 @@ def _queue(order_ids, *, milestone: str, channel: str, recipient) -> list[int]:
     from notifications.models import Notification
 
     now = timezone.now()
+    if channel == "whatsapp":  # as the product writes a WhatsApp row: for a customer who opted in (checked again at delivery)
+        from orders.models import Order
+
+        Order.objects.filter(pk__in=order_ids).update(
+            whatsapp_opt_in=True, whatsapp_opt_in_source="storefront", whatsapp_opt_in_at=now)
     rows = Notification.objects.bulk_create([
         Notification(order_id=pk, milestone=milestone, channel=channel, recipient=recipient(pk),
                      status="queued", next_attempt_at=now)

@@ -8,6 +8,8 @@ message status reports (sent, delivered, read, failed), applied to the notificat
   WHATSAPP_APP_SECRET>, compared in constant time before the body is read as JSON: missing or wrong
   is 403 and nothing is applied. Meta sends a report more than once and not in order: applying one
   never moves a log row backwards, and the same report twice changes nothing the second time.
+  A body that is not JSON (or is nested deeper than Python reads) is 400; the parts of a report
+  not shaped as Meta documents (an error's `error_data` not an object) are left out, the rest applied.
 """
 from __future__ import annotations
 
@@ -40,11 +42,12 @@ class StatusReport:
 
 
 def signature_is_valid(body: bytes, header: str, secret: str) -> bool:
-    """Whether `header` is "sha256=<hex HMAC-SHA256 of body keyed with secret>" (constant time)."""
+    """Whether `header` is "sha256=<hex HMAC-SHA256 of body keyed with secret>" (constant time, as
+    bytes: a header with characters outside ASCII is simply wrong)."""
     if not secret or not header or not header.startswith("sha256="):
         return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode("ascii")
+    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower().encode("utf-8", "replace"))
 
 
 def parse_statuses(payload) -> list[StatusReport]:
@@ -75,12 +78,18 @@ def _report(status) -> StatusReport | None:
     if not message_id or state is None:
         return None
     errors = status.get("errors") if isinstance(status.get("errors"), list) else []
-    detail = "; ".join(
-        f"WhatsApp error {error.get('code')}: {(error.get('error_data') or {}).get('details') or error.get('title') or ''}"
-        .rstrip(": ")
-        for error in errors if isinstance(error, dict)
-    )
+    detail = "; ".join(_error_text(error) for error in errors if isinstance(error, dict))
     return StatusReport(message_id=message_id[:200], state=state, at=at, detail=detail[:1000])
+
+
+def _error_text(error: dict) -> str:
+    """"WhatsApp error <code>: <details or title>"; a part not shaped as Meta documents is left out."""
+    error_data = error.get("error_data")
+    details = error_data.get("details") if isinstance(error_data, dict) else None
+    text = next((part for part in (details, error.get("title")) if isinstance(part, str) and part), "")
+    code = error.get("code")
+    label = f"WhatsApp error {code}" if isinstance(code, (int, str)) and code != "" else "WhatsApp error"
+    return f"{label}: {text}" if text else label
 
 
 @csrf_exempt
@@ -93,7 +102,7 @@ def whatsapp_webhook(request):
         return HttpResponseForbidden("bad signature")
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deep to be Meta's
         return JsonResponse({"error": "invalid JSON"}, status=400)
     from .services.receipts import apply_receipt
 

@@ -77,8 +77,11 @@ def _private(response: HttpResponse, *, html: bool = True) -> HttpResponse:
     """Headers of every public page: not indexed, not kept by shared caches, no token in Referer."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
-    # The address holds the token: never send it to the carrier or any other site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The address holds the token: never send it to the carrier or any other site. A page keeps its
+    # Referer for its own site only ("same-origin"): with "no-referrer" a browser posts the page's
+    # forms with `Origin: null`, which Django's CSRF check refuses over HTTPS. A redirect elsewhere
+    # sends nothing at all.
+    response["Referrer-Policy"] = "same-origin" if html else "no-referrer"
     if html:
         response["Content-Security-Policy"] = _content_security_policy(settings.STATIC_URL, settings.STORE_LOGO_URL)
     response["Content-Language"] = translation.get_language()

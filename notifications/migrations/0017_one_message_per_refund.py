@@ -2,6 +2,25 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
+
+
+def refuse_two_refund_messages_on_a_channel(apps, schema_editor):
+    """Going back re-creates the unique (order, milestone, channel) index of the messages that are no
+    rule's and no resend: impossible once an order was told of two refunds on one channel. Say so
+    before anything is undone, rather than fail halfway through the index."""
+    Notification = apps.get_model("notifications", "Notification")
+    clashes = (
+        Notification.objects.filter(order__isnull=False, resent_from__isnull=True, rule__isnull=True)
+        .values("order_id", "milestone", "channel").annotate(rows=models.Count("pk")).filter(rows__gt=1)
+    )
+    clash = clashes.order_by("order_id", "milestone", "channel").first()
+    if clash is not None:
+        raise IrreversibleError(
+            "notifications 0017_one_message_per_refund cannot be unapplied: order id {order_id} has {rows} "
+            "'{milestone}' messages on {channel} (one per refund), and the schema before it allows one. "
+            "{total} order(s) are in that case.".format(total=clashes.count(), **clash)
+        )
 
 
 class Migration(migrations.Migration):
@@ -34,4 +53,6 @@ class Migration(migrations.Migration):
             model_name='notification',
             constraint=models.CheckConstraint(condition=models.Q(('refund__isnull', True), models.Q(('milestone', 'refunded'), ('order__isnull', False)), _connector='OR'), name='notification_refund_rows_are_refunded_milestone'),
         ),
+        # Nothing forwards; backwards it runs first and refuses when the rows cannot go back.
+        migrations.RunPython(migrations.RunPython.noop, refuse_two_refund_messages_on_a_channel, elidable=True),
     ]

@@ -22,7 +22,7 @@ from ..whatsapp import WhatsAppTemplateMissing, render_for_notification as rende
 from .channels import NoPushSubscription, _charge_sms, _charge_whatsapp, _send_email, _send_push, _send_sms
 from .channels import _send_whatsapp
 from .common import Status, _execute_with_values
-from .outcomes import _fail, _finish, _retry_or_fail
+from .outcomes import _fail, _finish, _retry_or_fail, _skip
 from .receipts import apply_waiting_receipts
 from .recording import _fallback, enqueue_deliveries
 
@@ -122,7 +122,7 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
         None if notification.resent_from_id and not kind.resend_checks_due else kind.no_longer_due(notification)
     )
     if no_longer_due:
-        return _finish(notification, Status.SKIPPED, *no_longer_due), ""
+        return _skip(notification, *no_longer_due), ""
 
     language = kind.language(notification)
     notification.language = language
@@ -163,11 +163,18 @@ def _deliver_claimed(notification: Notification) -> tuple[str, str]:
 def _deliver_whatsapp(notification: Notification, language: str) -> tuple[str, str]:
     """A WhatsApp row: its Meta-approved template (never free text; none set: skipped, and the
     fallback channel tried), paid at its country's price, sent like an SMS. Errors go up to
-    _deliver_claimed's handlers."""
+    _deliver_claimed's handlers.
+
+    The customer's consent is read again first: one who opted out since the row was written (while
+    it waited or was retried) gets nothing more on WhatsApp, even a message staff resend."""
+    if kind_of(notification).address(notification)[1] == Reason.NO_WHATSAPP_OPT_IN:
+        status = _skip(notification, Reason.NO_WHATSAPP_OPT_IN)
+        _fallback(notification)
+        return status, ""
     try:
         message = render_whatsapp(notification, language)
     except WhatsAppTemplateMissing as missing:
-        status = _finish(notification, Status.SKIPPED, Reason.NO_WHATSAPP_TEMPLATE, str(missing))
+        status = _skip(notification, Reason.NO_WHATSAPP_TEMPLATE, str(missing))
         _fallback(notification)
         return status, ""
     notification.subject = message.template.name[:300]

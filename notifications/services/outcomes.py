@@ -34,6 +34,16 @@ def _finish(notification: Notification, status: str, reason: str = "", detail: s
     return NOTIFICATIONS.finish(notification, status, reason_code=reason, reason_detail=detail, **fields)
 
 
+def _skip(notification: Notification, reason: str, detail: str = "") -> str:
+    """Skipped before it was paid on this attempt: a paid message charged on an earlier attempt
+    (then retried) gets its credits back. The charge happens on an attempt only after every check
+    that skips, so a first attempt has none (and the account is not locked for nothing)."""
+    status = _finish(notification, Status.SKIPPED, reason, detail)
+    if notification.attempts > 1:
+        _refund(notification)
+    return status
+
+
 def _fail(notification: Notification, reason: str, detail: str = "", **fields) -> str:
     _finish(notification, Status.FAILED, reason, detail, **fields)
     _refund(notification)

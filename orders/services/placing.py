@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import events, models as order_models, signals
 from ..models import FulfillmentMethod, Order, OrderLine, WhatsAppOptInSource
+from .consent import set_whatsapp_opt_in
 from .payments import register_payment, to_amount
 
 
@@ -94,10 +95,7 @@ def place_order(
         payment_method=payment_method,
         currency=(currency or "").upper(),
     )
-    if whatsapp_opt_in_source:
-        order.whatsapp_opt_in = True
-        order.whatsapp_opt_in_source = WhatsAppOptInSource(whatsapp_opt_in_source)
-        order.whatsapp_opt_in_at = timezone.now()
+    opt_in_source = WhatsAppOptInSource(whatsapp_opt_in_source) if whatsapp_opt_in_source else None
     try:
         order.shipping_cost = to_amount(shipping_cost, "shipping_cost")
     except ValidationError as error:
@@ -150,6 +148,8 @@ def place_order(
         line.order = order
     OrderLine.objects.bulk_create(order_lines)
     events.order_placed_event(order=order, user=by)
+    if opt_in_source is not None:  # recorded, and noted on the timeline, before any message is written
+        set_whatsapp_opt_in(order, opt_in=True, source=opt_in_source, by=by)
     signals.order_placed.send(sender=Order, order=order, by=by, notify_customer=notify_customer)
     if payment:
         register_payment(

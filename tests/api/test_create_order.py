@@ -47,6 +47,11 @@ def test_the_customers_whatsapp_opt_in_is_recorded_from_the_storefront(api):
     order = Order.objects.get(number=response.json()["number"])
     assert (order.whatsapp_opt_in, order.whatsapp_opt_in_source) == (True, "storefront")
     assert order.whatsapp_opt_in_at is not None
+    # The order's history says where the consent came from, like an opt-in on the timeline page.
+    assert list(order.events.order_by("pk").values_list("kind", flat=True)) == ["placed", "note"]
+    note = order.events.get(kind="note")
+    assert note.data == {"whatsapp_opt_in": True, "source": "storefront"}
+    assert "WhatsApp" in note.note
 
 
 def test_an_order_paid_online_is_created_paid(api):

@@ -160,3 +160,39 @@ def test_an_invalid_number_fails_at_once_and_is_refunded(staff, commit, credits,
     assert len(stub.requests) == 1
     assert not Schedule.objects.filter(func="notifications.tasks.deliver_notification").exists()
     assert credits() == before
+
+
+def test_a_retried_sms_no_longer_due_gets_its_credits_back_once(staff, commit, credits, twilio, settings):
+    """Charged on its first attempt, which the provider refused for now; the order is paid before the
+    retry: the reminder is skipped and its credits come back, once."""
+    from billing.models import LedgerEntry
+    from django.utils import timezone
+
+    from notifications.services import deliver
+    from orders.models import Order
+
+    from .helpers import switch
+
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 0
+    settings.UNPAID_REMINDER_HOURS = 24
+    settings.UNPAID_CANCEL_DAYS = None
+    switch("payment_reminder", email=False, sms=True)
+    stub = twilio(UNAVAILABLE, CREATED)
+    before = credits()
+    order = place(by=staff)
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timezone.timedelta(hours=25))
+    with commit():
+        services.sweep_unpaid()
+    sms = Notification.objects.get(order=order, milestone="payment_reminder", channel="sms")
+    assert (sms.status, sms.attempts) == ("queued", 1)
+    assert credits() == before - 1
+
+    pay(order, by=staff)
+    scheduler()
+    sms.refresh_from_db()
+    assert (sms.status, sms.reason_code, sms.attempts) == ("skipped", "paid_meanwhile", 2)
+    assert len(stub.requests) == 1
+    assert credits() == before
+    deliver(sms.pk)  # nothing more to do: no second refund
+    assert credits() == before
+    assert LedgerEntry.objects.filter(notification_id=sms.pk, kind="refund").count() == 1

@@ -170,6 +170,45 @@ def test_without_the_customers_opt_in_nothing_is_sent_and_the_fallback_goes(
     assert Notification.objects.get(order=order, channel="sms").status == "sent"
 
 
+def test_an_opt_out_stops_a_message_waiting_for_its_retry_and_refunds_it(
+    staff, commit, credits, cloud, shipped_template, settings, sms_outbox
+):
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 0
+    stub = cloud(RATE_LIMITED, ACCEPTED)
+    before = credits()
+    order = ship_order(staff, commit, fallback="sms")
+    row = whatsapp_row(order)
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert credits() == before - 1  # paid on its first attempt
+
+    services.set_whatsapp_opt_in(order, opt_in=False, source="timeline")
+    scheduler()
+
+    row.refresh_from_db()
+    assert (row.status, row.reason_code) == ("skipped", "no_whatsapp_opt_in")
+    assert len(stub.requests) == 1  # never sent again
+    sms = Notification.objects.get(order=order, milestone="shipped", channel="sms")
+    assert (sms.status, sms.fallback_for) == ("queued", "whatsapp")  # the fallback channel takes over
+    assert credits() == before  # the WhatsApp message refunded
+
+
+def test_an_opt_out_stops_even_a_message_staff_resend(staff, commit, credits, cloud, shipped_template):
+    from notifications.services import resend
+
+    stub = cloud(ACCEPTED)
+    order = ship_order(staff, commit)
+    assert whatsapp_row(order).status == "sent"
+    before = credits()
+    with commit():
+        [again] = resend([whatsapp_row(order).pk], sms_confirmed=True).rows
+        assert again.status == "queued"
+        services.set_whatsapp_opt_in(order, opt_in=False, source="timeline")  # before it goes out
+    again.refresh_from_db()
+    assert (again.status, again.reason_code) == ("skipped", "no_whatsapp_opt_in")
+    assert len(stub.requests) == 1
+    assert credits() == before
+
+
 def test_a_milestone_without_a_template_is_skipped_never_sent_free_form(staff, commit, credits, cloud):
     stub = cloud(ACCEPTED)
     before = credits()

@@ -52,7 +52,9 @@ def test_the_handshake_fails_while_no_verify_token_is_set(client, settings):
     assert client.get(URL, {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}).status_code == 403
 
 
-@pytest.mark.parametrize("header", ["", "sha256=" + "0" * 64, signed(b"{}"), signed(body(), secret="other")])
+@pytest.mark.parametrize("header", [
+    "", "sha256=" + "0" * 64, signed(b"{}"), signed(body(), secret="other"), "sha256=é", "sha256=" + "é" * 64,
+])
 def test_a_post_without_the_right_signature_is_refused(client, header):
     raw = body(status("wamid.A", "delivered", 1765000000))
     extra = {"HTTP_X_HUB_SIGNATURE_256": header} if header else {}
@@ -147,3 +149,23 @@ def test_a_late_failure_refunds_once_and_falls_back_once(client, sent_whatsapp, 
 
 def test_a_report_for_a_message_we_do_not_know_is_answered_and_ignored(client, db):
     assert post_reports(client, status("wamid.unknown", "delivered", 1765000200)).status_code == 200
+
+
+@pytest.mark.parametrize("error_data", ["Message Undeliverable.", ["Message Undeliverable."], 7, None])
+def test_an_error_shaped_otherwise_than_documented_is_left_out_and_the_report_applied(
+    client, sent_whatsapp, error_data
+):
+    row, _credits = sent_whatsapp
+    malformed = {"code": 131026, "title": ["not", "text"], "error_data": error_data}
+    failed = status(row.provider_message_id, "failed", 1765000200, errors=[malformed, "junk", {"code": {"x": 1}}])
+    assert post_reports(client, failed).status_code == 200
+    row.refresh_from_db()
+    assert row.status == "failed"
+    assert "WhatsApp error 131026" in row.reason_detail
+
+
+def test_a_body_nested_too_deep_is_bad_json_not_an_error(client):
+    raw = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(URL, raw, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signed(raw))
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid JSON"}

@@ -221,7 +221,9 @@ def test_page_is_not_indexed_not_kept_by_shared_caches_and_leaks_no_referrer(cli
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Its own site only: the token never reaches another site, and its forms post with a real Origin.
+    assert response["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in html
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert not response.cookies
 

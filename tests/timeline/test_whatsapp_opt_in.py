@@ -77,3 +77,45 @@ def test_the_button_is_not_offered_to_an_order_without_a_phone(whatsapp_on):
     order.customer_phone = ""
     order.save(update_fields=["customer_phone"])
     assert 'name="whatsapp"' not in page(client, order).content.decode()
+
+
+def browser_post(client, order, value):
+    """Post the page's form over HTTPS the way a browser does under the page's Referrer-Policy: with
+    "no-referrer" it sends `Origin: null` and no Referer; with "same-origin" its own origin and page."""
+    page_url = reverse("timeline:order", args=[order.public_token])
+    response = client.get(page_url, secure=True)
+    policy = response["Referrer-Policy"]
+    html = response.content.decode()
+    meta = html.split('<meta name="referrer" content="', 1)[1].split('"', 1)[0]
+    if "no-referrer" in (policy, meta):
+        headers = {"HTTP_ORIGIN": "null"}
+    else:
+        headers = {"HTTP_ORIGIN": "https://testserver", "HTTP_REFERER": f"https://testserver{page_url}"}
+    data = {"whatsapp": value, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    return client.post(reverse("timeline:whatsapp", args=[order.public_token]), data, secure=True, **headers)
+
+
+def test_the_form_works_over_https_in_a_browser(whatsapp_on):
+    client = Client(enforce_csrf_checks=True)
+    order = order_at(Status.ACCEPTED)
+
+    assert browser_post(client, order, "on").status_code == 303
+    order.refresh_from_db()
+    assert order.whatsapp_opt_in
+
+
+def test_over_https_a_post_from_no_origin_or_another_site_changes_nothing(whatsapp_on):
+    client = Client(enforce_csrf_checks=True)
+    order = order_at(Status.ACCEPTED)
+    page_url = reverse("timeline:order", args=[order.public_token])
+    client.get(page_url, secure=True)
+    data = {"whatsapp": "on", "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    url = reverse("timeline:whatsapp", args=[order.public_token])
+
+    assert client.post(url, data, secure=True, HTTP_ORIGIN="null").status_code == 403
+    assert client.post(url, data, secure=True).status_code == 403  # neither Origin nor Referer
+    assert client.post(url, data, secure=True, HTTP_ORIGIN="https://evil.example").status_code == 403
+    order.refresh_from_db()
+    assert not order.whatsapp_opt_in
+    # The page's own origin, as the browser sends it under "same-origin", is accepted.
+    assert client.post(url, data, secure=True, HTTP_ORIGIN="https://testserver").status_code == 303

@@ -129,10 +129,12 @@ def _urls_with_and_without_port(url: str) -> list[str]:
 
 
 def valid_signature(url: str, params, given: str, auth_token: str) -> bool:
-    """Whether `given` (the X-Twilio-Signature header) signs the request, compared in constant time."""
+    """Whether `given` (the X-Twilio-Signature header) signs the request, compared in constant time
+    (as bytes: a header with characters outside ASCII is simply wrong)."""
     if not (given and auth_token):
         return False
+    given_bytes = given.encode("utf-8", "replace")
     return any(
-        hmac.compare_digest(signature(candidate, params, auth_token), given)
+        hmac.compare_digest(signature(candidate, params, auth_token).encode("ascii"), given_bytes)
         for candidate in _urls_with_and_without_port(url)
     )
