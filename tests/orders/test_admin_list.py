@@ -1,5 +1,5 @@
 """The order list: columns, search, filters, a query count that does not grow, and the bulk actions' report."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -118,9 +118,13 @@ def test_filters_by_status_payment_and_fulfillment(staff_client):
     assert numbers_listed(staff_client.get(LIST_URL, {"payment_method__exact": "transfer"})) == {pending.number}
     assert numbers_listed(staff_client.get(LIST_URL, {"fulfillment_method__exact": "pickup"})) == {pickup_paid.number}
     today = timezone.localdate(pending.created_at)
-    this_month = {"created_at__gte": today.replace(day=1), "created_at__lt": today + timedelta(days=1)}
+    # Bounds as the admin's own date filter writes them: midnight in the store's time zone.
+    def midnight(day):
+        return str(timezone.make_aware(datetime.combine(day, time.min)))
+
+    this_month = {"created_at__gte": midnight(today.replace(day=1)), "created_at__lt": midnight(today + timedelta(days=1))}
     assert numbers_listed(staff_client.get(LIST_URL, this_month)) == {pending.number, pickup_paid.number}
-    before = {"created_at__gte": today - timedelta(days=60), "created_at__lt": today - timedelta(days=30)}
+    before = {"created_at__gte": midnight(today - timedelta(days=60)), "created_at__lt": midnight(today - timedelta(days=30))}
     assert numbers_listed(staff_client.get(LIST_URL, before)) == set()
 
 
