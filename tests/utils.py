@@ -1,5 +1,6 @@
 import os
 import signal
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -67,3 +68,10 @@ def qcluster_process(log_path: Path, **env):
             pass
         process.wait(timeout=5)
         log.close()
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: a provider (an SMTP server, an API) that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

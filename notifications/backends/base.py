@@ -86,9 +86,49 @@ class _BaseBackend:
         """Send the messages and return how many were sent.
 
         Raise TransientError or PermanentError when the provider refuses one (unless
-        fail_silently, then skip it). Set each sent message's `provider_message_id`.
+        fail_silently, then skip it). Set each sent message's `provider_message_id`. A provider's
+        backend implements `_send(message)` (returning the provider's id); a backend that keeps
+        messages elsewhere (console, locmem) overrides this method.
         """
-        raise NotImplementedError("subclasses of this backend must override send_messages()")
+        opened = self.open()
+        sent = 0
+        try:
+            for message in messages:
+                try:
+                    message.provider_message_id = self._send(message)
+                except (TransientError, PermanentError):
+                    if not self.fail_silently:
+                        raise
+                else:
+                    sent += 1
+        finally:
+            if opened:
+                self.close()
+        return sent
+
+    def _send(self, message) -> str:
+        """Hand one message to the provider; return the provider's id for it."""
+        raise NotImplementedError("subclasses of this backend must override _send() or send_messages()")
+
+
+class HttpSessionMixin:
+    """A provider backend that keeps one `requests` session open between open() and close()."""
+
+    session = None
+
+    def new_session(self):
+        raise NotImplementedError
+
+    def open(self):
+        if self.session is not None:
+            return False
+        self.session = self.new_session()
+        return True
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
 
 class BaseSmsBackend(_BaseBackend):

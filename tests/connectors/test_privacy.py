@@ -1,5 +1,4 @@
 """The mandatory privacy webhooks answer and act: a customer's data erased, reported, a store's erased."""
-import socket
 
 import pytest
 from django.core import mail
@@ -13,15 +12,9 @@ from notifications.tasks import deliver_notification
 from orders.models import Order
 
 from .conftest import TN_STORE, fixture, shopify_order, tiendanube_order
+from tests.utils import closed_port
 
 pytestmark = pytest.mark.django_db
-
-def closed_port() -> int:
-    """A local port nothing listens on: an SMTP server that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 # The bodies Tiendanube documents for its mandatory privacy webhooks.
 BODIES = fixture("tiendanube_webhooks.json")

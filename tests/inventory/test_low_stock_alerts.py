@@ -1,6 +1,5 @@
 """A tracked SKU crossing its threshold downward emails the store once per crossing, after the
 commit: a row of the notification log, sent by its worker, retried while the email provider is down."""
-import socket
 
 import pytest
 from django.conf import settings
@@ -14,6 +13,7 @@ from inventory.models import LowStockAlert, StockItem
 from notifications.models import Notification
 from notifications.tasks import deliver_notification
 from tests.inventory.factories import cancel, place, stock
+from tests.utils import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,6 @@ def low_stock_emails():
 
 def rows():
     return Notification.objects.filter(milestone="low_stock").order_by("id")
-
-
-def closed_port() -> int:
-    """A local port nothing listens on: an SMTP server that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_crossing_the_threshold_emails_the_store_once_after_the_commit(django_capture_on_commit_callbacks):

@@ -1,6 +1,5 @@
 """*Email the link to the customer*: one row of the notification log per click, sent by the worker
 through the email backend (retried while it is down), never twice for a double click."""
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from paymentlinks.models import PaymentLink
 from tests.factories import UserFactory
 
 from .conftest import place
+from tests.utils import closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +38,6 @@ def send_url(order) -> str:
 
 def order_page(client, order) -> str:
     return client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
-
-
-def closed_port() -> int:
-    """A local port nothing listens on: an SMTP server that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_click_writes_a_row_of_the_log_that_the_worker_sends(manager, order, commit):

@@ -1,7 +1,6 @@
 """The staff's alerts (a link Mercado Pago would not make, a payment flagged) are rows of the
 notification log: sent by the notifications' worker, retried while the email provider is down,
 written once per occurrence, in the store's language."""
-import socket
 
 import pytest
 from django.core import mail
@@ -14,17 +13,11 @@ from paymentlinks import alerts, links
 from paymentlinks.models import MercadoPagoPayment, PaymentLink
 
 from .conftest import notify, place
+from tests.utils import closed_port
 
 pytestmark = pytest.mark.django_db
 
 PAYMENT = "1319234567"
-
-
-def closed_port() -> int:
-    """A local port nothing listens on: an SMTP server that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def emails():

@@ -1,7 +1,6 @@
 """The store's email about a disabled endpoint is a row of the notification log: sent by the
 notifications' worker, retried while the email provider is down, written once per disablement, in
 the store's language."""
-import socket
 
 import pytest
 from django.core import mail
@@ -15,15 +14,9 @@ from webhooks.messages import record_endpoint_disabled, source_of
 from webhooks.models import Endpoint
 
 from .helpers import endpoint, place
+from tests.utils import closed_port
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    """A local port nothing listens on: an SMTP server that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

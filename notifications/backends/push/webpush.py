@@ -12,51 +12,25 @@ from pywebpush import WebPushException, webpush
 
 import safehttp
 
-from ..base import BasePushBackend, PermanentError, SubscriptionGone, TransientError
+from ..base import BasePushBackend, HttpSessionMixin, PermanentError, SubscriptionGone, TransientError
 from .endpoints import endpoint_refusal, session
 
 TIMEOUT_SECONDS = 10
 
 
-class PushBackend(BasePushBackend):
+class PushBackend(HttpSessionMixin, BasePushBackend):
     def __init__(self, *args, private_key=None, subject=None, timeout=TIMEOUT_SECONDS, **kwargs):
         super().__init__(*args, **kwargs)
         self.private_key = private_key or settings.VAPID_PRIVATE_KEY
         self.subject = subject or settings.VAPID_SUBJECT
         self.timeout = timeout
-        self.session = None
         if not self.private_key:
             raise ImproperlyConfigured(
                 "Web push needs VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY: run `manage.py generate_vapid_keys`."
             )
 
-    def open(self):
-        if self.session is None:
-            self.session = session()
-            return True
-        return False
-
-    def close(self):
-        if self.session is not None:
-            self.session.close()
-            self.session = None
-
-    def send_messages(self, messages) -> int:
-        new_session = self.open()
-        sent = 0
-        try:
-            for message in messages:
-                try:
-                    message.provider_message_id = self._send(message)
-                except (TransientError, PermanentError):
-                    if not self.fail_silently:
-                        raise
-                else:
-                    sent += 1
-        finally:
-            if new_session:
-                self.close()
-        return sent
+    def new_session(self):
+        return session()
 
     def _send(self, message) -> str:
         refused = endpoint_refusal(message.endpoint)

@@ -42,18 +42,6 @@ class SmsBackend(BaseSmsBackend):
         sid = urllib.parse.quote(self.account_sid, safe="")
         return f"{self.api_base}/2010-04-01/Accounts/{sid}/Messages.json"
 
-    def send_messages(self, messages) -> int:
-        sent = 0
-        for message in messages:
-            try:
-                message.provider_message_id = self._send(message)
-            except (TransientError, PermanentError):
-                if not self.fail_silently:
-                    raise
-            else:
-                sent += 1
-        return sent
-
     def _send(self, message) -> str:
         sender = message.from_number or self.from_number
         fields = {"To": message.to, "Body": message.body}

@@ -17,7 +17,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from ..base import BaseWhatsAppBackend, PermanentError, TransientError
+from ..base import BaseWhatsAppBackend, HttpSessionMixin, PermanentError, TransientError
 
 # Worth trying again later: API unknown / service (1, 2), too many calls (4, 80007), rate limit
 # hit (130429), spam rate limit (131048), pair rate limit (131056), something went wrong (131000),
@@ -25,7 +25,7 @@ from ..base import BaseWhatsAppBackend, PermanentError, TransientError
 TRANSIENT_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131048, 131056, 133004})
 
 
-class WhatsAppBackend(BaseWhatsAppBackend):
+class WhatsAppBackend(HttpSessionMixin, BaseWhatsAppBackend):
     def __init__(self, *args, phone_number_id=None, access_token=None, api_base=None, api_version=None,
                  timeout=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,41 +38,16 @@ class WhatsAppBackend(BaseWhatsAppBackend):
             raise ImproperlyConfigured(
                 "The WhatsApp Cloud API backend needs WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_ACCESS_TOKEN."
             )
-        self.session = None
 
     @property
     def messages_url(self) -> str:
         number_id = urllib.parse.quote(self.phone_number_id, safe="")
         return f"{self.api_base}/{self.api_version}/{number_id}/messages"
 
-    def open(self):
-        if self.session is not None:
-            return False
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxies from the environment
-        return True
-
-    def close(self):
-        if self.session is not None:
-            self.session.close()
-            self.session = None
-
-    def send_messages(self, messages) -> int:
-        opened = self.open()
-        sent = 0
-        try:
-            for message in messages:
-                try:
-                    message.provider_message_id = self._send(message)
-                except (TransientError, PermanentError):
-                    if not self.fail_silently:
-                        raise
-                else:
-                    sent += 1
-        finally:
-            if opened:
-                self.close()
-        return sent
+    def new_session(self):
+        session = requests.Session()
+        session.trust_env = False  # no proxies from the environment
+        return session
 
     @staticmethod
     def payload(message) -> dict:
