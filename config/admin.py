@@ -1,9 +1,12 @@
 """Admin building blocks shared by the apps (not an app: nothing here is registered)."""
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.paginator import Paginator
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,10 +66,19 @@ class CappedCountPaginator(Paginator):
 
 class CappedCountAdmin(admin.ModelAdmin):
     """A list for a big table: one capped count per page (no second, unfiltered count), a lower cap
-    when searching."""
+    when searching, and rows written without a template per cell."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        """The row's checkbox for the bulk actions, the HTML Django's CheckboxInput writes, without
+        rendering the widget's templates once per row (a third of the list's time, 50 rows a page)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME, obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         searching = bool(request.GET.get(SEARCH_VAR, "").strip())
