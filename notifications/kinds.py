@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import object_url
 from orders.models import Status as OrderStatus
 
 from .models import RULE, Milestone
@@ -44,7 +45,7 @@ from .rendering import (
 def admin_link(url_name: str, pk, label) -> str:
     """A link to an object's admin page; plain text where that admin is not installed."""
     try:
-        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), label)
+        return format_html('<a href="{}">{}</a>', object_url(url_name, pk), label)
     except NoReverseMatch:
         return format_html("{}", label)
 

@@ -57,6 +57,11 @@ class NotificationAdmin(ResendViews, CappedCountAdmin, ReadOnlyAdmin):
     ]
     search_fields = ["order__number", "checkout__external_id", "recipient"]
     list_select_related = ["order", "checkout", "rule"]
+    # The rows show the order's number, the checkout's id and the rule's name of what they join.
+    list_defer = [
+        "body", "order__customer_phone", "order__address", "order__pickup_point", "checkout__customer_phone",
+        "checkout__lines",
+    ]
     list_per_page = 50
     actions = ["resend"]
     fields = [

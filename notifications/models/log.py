@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.translated import ChoiceLabels, choice_labels
 from outbox.models import QUEUED, OutboxRow
 
 from ..reasons import Reason, sentence
@@ -74,7 +75,7 @@ def _outbox_key(order_id, checkout_id, milestone, rule_id, refund_id, channel, s
     return (order_id, checkout_id, milestone, rule_id, refund_id, channel, source)
 
 
-class Notification(OutboxRow):
+class Notification(ChoiceLabels, OutboxRow):
     """One message to one recipient on one channel: the outbox row and the log line.
 
     Its lifecycle (claim, retries, sweep, purge) is the outbox engine's: see notifications/outbox.py.
@@ -220,7 +221,7 @@ class Notification(OutboxRow):
         registered = registered_kinds().get(self.milestone)
         if registered is not None:
             return str(registered.verbose_name)
-        return str(dict(LOG_MILESTONE_CHOICES).get(self.milestone, self.milestone))
+        return choice_labels(self._meta.get_field("milestone")).get(self.milestone, self.milestone)
 
     @property
     def what_label(self) -> str:

@@ -2,7 +2,7 @@
 read-only tables, move buttons, custom statuses), with its extra pages wired in get_urls."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from .. import page_sections, services
 from ..display import money
-from config.admin import CappedCountAdmin
+from config.admin import CappedCountAdmin, CappedCountChangeList
 
 from ..models import FulfillmentMethod, Order, Status
 from .actions import BulkActions
@@ -26,10 +26,15 @@ from .refunds import RefundViews
 from .sheet import SheetViews
 
 
-class OrderChangeList(ChangeList):
+class OrderChangeList(CappedCountChangeList):
     def get_queryset(self, request, *args, **kwargs):
         # The custom statuses of a whole page come in one more query, whatever its size.
         return super().get_queryset(request, *args, **kwargs).with_custom_statuses()
+
+    def get_results(self, request):
+        # The list shows neither the carrier nor the storefront (the order page does: get_queryset).
+        self.queryset = self.queryset.select_related(None)
+        super().get_results(request)
 
     def get_ordering(self, request, queryset):
         """Sorted by a column, ties go newest or oldest first as the column goes (the admin's own
@@ -61,6 +66,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
     ]
     search_fields = ["number", "customer_name", "customer_email", "customer_phone", "tracking_code", "external_id"]
     search_help_text = _("Order number, customer name, email or phone, or tracking code.")
+    list_defer = ["customer_phone", "address", "pickup_point"]
     # The date filter covers dates; a date hierarchy would add two queries (and a DISTINCT over
     # every order) to each page load. The count stops at 10,000 (CappedCountAdmin: "10,000+").
     list_per_page = 50

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from config.translated import ChoiceLabels
+
 from .. import links
 from ..display import format_money
 from .choices import (
@@ -82,7 +84,7 @@ SEARCH_INDEXES = [
 ]
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, default=new_order_number, editable=False)
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
     storefront = models.ForeignKey(
