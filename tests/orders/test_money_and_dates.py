@@ -42,6 +42,20 @@ def test_the_store_country_decides_the_regional_way(settings):
     assert format_money(TOTAL, "BRL", "pt-br") == "R$\xa011.500,00"
 
 
+@pytest.mark.parametrize("language", ["es", "pt-br", "en", "fr", "de-ch", "ja", "ar", "hi"])
+def test_amounts_read_exactly_as_babel_writes_them(language):
+    """format_money keeps Babel's pattern per currency and language: the same text as Babel's own
+    format_currency, whatever the sign, the currency's digits or a code Babel has no symbol for."""
+    from babel.numbers import format_currency
+
+    from orders.display import money_locale
+
+    for currency in ["ARS", "BRL", "USD", "EUR", "JPY", "CLP", "KWD", "XYZ"]:
+        for amount in [Decimal("0"), Decimal("1.5"), Decimal("-1234.567"), TOTAL, Decimal("0.005"), 1234567]:
+            babel = format_currency(amount, currency, locale=money_locale(language))
+            assert format_money(amount, currency, language) == babel, (currency, amount)
+
+
 def others(language):
     return [way for way in OTHER_WAYS if way != WRITTEN[language]]
 
