@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class ProjectConfig(AppConfig):
@@ -10,3 +11,9 @@ class ProjectConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 (registers itself)
+
+
+class BackOfficeAdminConfig(AdminConfig):
+    """Django's admin with the back office's site (config/admin.py, BackOfficeSite) as `admin.site`."""
+
+    default_site = "config.admin.BackOfficeSite"

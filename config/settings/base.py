@@ -62,7 +62,7 @@ STORE_PHONE = env("STORE_PHONE", default="")  # shown to customers beside STORE_
 STORE_LOGO_URL = env("STORE_LOGO_URL", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.BackOfficeAdminConfig",  # django.contrib.admin, with the back office's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
