@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.core.signals import setting_changed
@@ -117,8 +118,14 @@ def _forget_addresses(setting, **kwargs):
 
 
 class CappedCountChangeList(ChangeList):
-    """The page's rows read without the columns the list never shows (`list_defer`), each row's link
-    made from one reversed address."""
+    """The page's rows read without the columns the list never shows (`list_defer`), and each row's
+    link made from one reversed address, with the list's filters in it (to come back to the same
+    list) worked out once per page: Django's items_for_result adds them itself by resolving every
+    row's address again (add_preserved_filters), so the page hands it none to add."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
 
     def get_results(self, request):
         if self.model_admin.list_defer:
@@ -126,10 +133,24 @@ class CappedCountChangeList(ChangeList):
         super().get_results(request)
 
     def url_for_result(self, result):
-        return object_url(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", getattr(result, self.pk_attname),
-            current_app=self.model_admin.admin_site.name,
-        )
+        url = self._row_url(getattr(result, self.pk_attname))
+        if not self.row_filters:
+            return url
+        if self._row_filters_query is None:
+            return add_preserved_filters({"preserved_filters": self.row_filters, "opts": self.opts}, url)
+        return url + self._row_filters_query
+
+    def _row_url(self, pk) -> str:
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return object_url(name, pk, current_app=self.model_admin.admin_site.name)
+
+    @cached_property
+    def _row_filters_query(self) -> str | None:
+        """What add_preserved_filters appends to a row's address ("?_changelist_filters=..."): the
+        same for every row, whose addresses differ only in the id."""
+        url = self._row_url(_MARK)
+        linked = add_preserved_filters({"preserved_filters": self.row_filters, "opts": self.opts}, url)
+        return linked[len(url):] if linked.startswith(url) else None
 
 
 class CappedCountAdmin(admin.ModelAdmin):

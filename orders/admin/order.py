@@ -138,7 +138,7 @@ class OrderAdmin(BulkActions, MoveViews, RefundViews, CustomStatusViews, SheetVi
             if order.payment_reminded_at:
                 text += " · " + gettext("reminded")
             return text
-        return action.label
+        return str(action.label)  # text once (the admin compares a lazy one with each empty value first)
 
     def get_search_results(self, request, queryset, search_term):
         # Not the admin's own (icontains over every field, which no index serves): see search.py.

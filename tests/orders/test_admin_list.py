@@ -1,13 +1,16 @@
 """The order list: columns, search, filters, a query count that does not grow, and the bulk actions' report."""
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import pytest
+from django.contrib import admin
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from orders.models import OrderEvent, PaymentMethod, Status
+from orders.models import Order, OrderEvent, PaymentMethod, Status
 from tests.factories import OrderFactory, carrier
 from tests.orders.admin_factories import dispatcher
 
@@ -58,6 +61,39 @@ def test_filtered_and_searched_list_query_count_does_not_grow(staff_client):
     mixed_orders(45)
 
     assert count_list_queries(staff_client, params) == with_5
+
+
+def test_each_row_checkbox_is_the_one_django_writes():
+    order = OrderFactory()
+    model_admin = admin.site._registry[Order]
+
+    assert model_admin.action_checkbox(order) == admin.ModelAdmin.action_checkbox(model_admin, order)
+
+
+def test_a_filtered_list_links_each_order_back_to_the_same_list(staff_client):
+    order = OrderFactory(customer_name="Lucía Gutiérrez")
+    params = {"status__exact": "pending", "q": "Lucía Gutiérrez", "o": "-5"}
+    link = reverse("admin:orders_order_change", args=[order.pk])
+
+    filtered = staff_client.get(LIST_URL, params).content.decode()
+    unfiltered = staff_client.get(LIST_URL).content.decode()
+
+    back = urlencode({"_changelist_filters": urlencode(params)})
+    assert f'<a href="{link}?{back}">{order.number}</a>' in filtered
+    assert f'<a href="{link}">{order.number}</a>' in unfiltered
+
+
+@pytest.mark.parametrize("field", ["status", "payment_status", "payment_method", "fulfillment_method", "language"])
+def test_choice_labels_are_djangos_in_each_language(field):
+    order = OrderFactory.build()
+    model_field = Order._meta.get_field(field)
+    for language in ["en", "es", "pt-br", "en"]:
+        with translation.override(language):
+            for value, _label in model_field.flatchoices:
+                setattr(order, field, value)
+                assert getattr(order, f"get_{field}_display")() == Model._get_FIELD_display(order, model_field)
+            setattr(order, field, "not-a-choice")
+            assert getattr(order, f"get_{field}_display")() == "not-a-choice"
 
 
 def test_list_shows_total_with_currency_status_and_next_step(staff_client):
