@@ -11,7 +11,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy as _
 
 from .translated import text
@@ -168,7 +168,7 @@ class CappedCountAdmin(admin.ModelAdmin):
 
     def get_empty_value_display(self):
         # Django's makes the site's lazy "-" text again for each of the page's cells.
-        return mark_safe(text(getattr(self, "empty_value_display", self.admin_site.empty_value_display)))
+        return SafeString(text(getattr(self, "empty_value_display", self.admin_site.empty_value_display)))
 
     def action_checkbox(self, obj):
         """The row's checkbox for the bulk actions, the HTML Django's CheckboxInput writes, without
