@@ -49,3 +49,50 @@ class RolledUpDay(models.Model):
     class Meta:
         verbose_name = _("rolled-up day")
         verbose_name_plural = _("rolled-up days")
+
+
+class DurationPair(models.Model):
+    """A pair of statuses the report was asked to measure ("accepted>shipped"; analytics/durations.py),
+    whose times are kept in StatusDuration for every closed day through `through`."""
+
+    pair = models.CharField(_("statuses"), max_length=60, primary_key=True)
+    through = models.DateField(_("kept through"), null=True, blank=True)
+    asked_on = models.DateField(_("last asked on"))
+
+    class Meta:
+        verbose_name = _("measured pair of statuses")
+        verbose_name_plural = _("measured pairs of statuses")
+
+
+class StatusDuration(models.Model):
+    """How long an order took from the first status of a pair to the second (analytics/durations.py),
+    kept once it reached the second on a closed day, with what the report filters it by."""
+
+    pair = models.CharField(_("statuses"), max_length=60)
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("order"),
+    )
+    started_on = models.DateField(_("first status on"))
+    reached_on = models.DateField(_("second status on"))
+    payment_method = models.CharField(_("payment method"), max_length=20)
+    storefront = models.ForeignKey(
+        "storefronts.Storefront", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        db_index=False, verbose_name=_("storefront"),
+    )
+    seconds = models.FloatField(_("seconds"))
+
+    class Meta:
+        verbose_name = _("time between two statuses")
+        verbose_name_plural = _("times between two statuses")
+        constraints = [
+            # One time per order and pair; also the index an order's deletion reads.
+            models.UniqueConstraint(fields=["order", "pair"], name="analytics_duration_order_pair_uniq"),
+        ]
+        indexes = [
+            # The report reads a pair's days with everything it filters and sorts in the index
+            # (an index-only scan on PostgreSQL; the included columns are left out elsewhere).
+            models.Index(
+                fields=["pair", "reached_on"], include=["started_on", "payment_method", "storefront", "seconds"],
+                name="analytics_duration_pair_idx",
+            ),
+        ]

@@ -7,100 +7,23 @@ its history included).
 
 Days are the store's days (`settings.TIME_ZONE`). Every function here costs a fixed number of
 queries, whatever the number of orders or days. Closed days' counts are kept in a daily rollup
-(analytics/rollup.py), read here beside today's live count.
+(analytics/rollup.py), read here beside today's live count; so are the times between two statuses
+(analytics/durations.py).
 """
-import math
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.db import connection, transaction
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from orders.models import CUSTOM_STATUS_TYPE_ORDER, CustomStatus, OrderEvent, Status
+from .durations import TimeBetween, percentile_cont, time_between
+from .selection import CORE, ENTERED_CORE_STATUS, Filters, StatusOption, entered_any, status_options
 
-CORE = "core"
-ENTERED_CORE_STATUS = (OrderEvent.Kind.PLACED, OrderEvent.Kind.STATUS_CHANGED)
-
-
-@dataclass(frozen=True)
-class StatusOption:
-    """A status the report counts. `key` is what forms, URLs and the CSV carry: the code of a core
-    status ("shipped"), type:code for a custom one ("delivery:out_for_delivery")."""
-
-    key: str
-    type: str  # "core", or the custom status's type
-    code: str
-    name: str  # in the active language
-    custom_status_id: int | None = None
-
-    def entered(self) -> Q:
-        """The timeline rows that mean "the order entered this status"."""
-        if self.custom_status_id is not None:
-            return Q(kind=OrderEvent.Kind.CUSTOM_STATUS, custom_status_id=self.custom_status_id)
-        return Q(kind__in=ENTERED_CORE_STATUS, to_status=self.code)
-
-
-def status_options() -> list[StatusOption]:
-    """Every status the report counts: the core ones in lifecycle order, then the custom ones flagged
-    "include in analytics" by type (delivery, payment, general) and position. One query."""
-    options = [
-        StatusOption(key=status.value, type=CORE, code=status.value, name=str(status.label)) for status in Status
-    ]
-    custom = sorted(
-        CustomStatus.objects.filter(include_in_analytics=True),
-        key=lambda status: (CUSTOM_STATUS_TYPE_ORDER.get(status.type, len(CUSTOM_STATUS_TYPE_ORDER)), status.position,
-                            status.pk),
-    )
-    options += [
-        StatusOption(key=f"{status.type}:{status.code}", type=status.type, code=status.code, name=status.label,
-                     custom_status_id=status.pk)
-        for status in custom
-    ]
-    return options
-
-
-def entered_any(options: list[StatusOption]) -> Q:
-    """The timeline rows that mean "the order entered one of these statuses"."""
-    core = [option.code for option in options if option.custom_status_id is None]
-    custom = [option.custom_status_id for option in options if option.custom_status_id is not None]
-    entered = Q(kind__in=ENTERED_CORE_STATUS, to_status__in=core)
-    if custom:
-        entered |= Q(kind=OrderEvent.Kind.CUSTOM_STATUS, custom_status_id__in=custom)
-    return entered
-
-
-@dataclass(frozen=True)
-class Filters:
-    start: date  # first day, inclusive
-    end: date  # last day, inclusive
-    payment_methods: tuple[str, ...] = ()  # empty: every method
-    storefront_id: int | None = None
-
-    @property
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=offset) for offset in range((self.end - self.start).days + 1)]
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """From the store's midnight starting the first day to the one ending the last day."""
-        zone = timezone.get_default_timezone()
-        return (
-            datetime.combine(self.start, time.min, tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone),
-        )
-
-    def events(self) -> QuerySet:
-        """Timeline rows within the days, of the orders the filters select."""
-        since, until = self.bounds()
-        events = OrderEvent.objects.filter(created_at__gte=since, created_at__lt=until)
-        if self.payment_methods:
-            events = events.filter(order__payment_method__in=self.payment_methods)
-        if self.storefront_id:
-            events = events.filter(order__storefront_id=self.storefront_id)
-        return events.order_by()
+__all__ = [
+    "CORE", "ENTERED_CORE_STATUS", "Filters", "StatusOption", "StatusReport", "TimeBetween", "build", "daily_counts",
+    "entered_any", "percentile_cont", "status_options", "time_between",
+]
 
 
 def daily_counts(filters: Filters, options: list[StatusOption]) -> dict[tuple[date, str], int]:
@@ -164,99 +87,6 @@ def _rolled_up_counts(filters: Filters, options: list[StatusOption], rolled: set
         rows = rows.filter(storefront_id=filters.storefront_id)
     rows = rows.order_by().values("day", "to_status", "custom_status_id").annotate(orders=Sum("orders"))
     return [row for row in rows if row["day"] in rolled]
-
-
-@dataclass(frozen=True)
-class TimeBetween:
-    """How long orders took from one status to another: median and 90th percentile, in seconds."""
-
-    start: StatusOption
-    end: StatusOption
-    orders: int
-    median: float | None
-    p90: float | None
-
-
-def time_between(filters: Filters, start: StatusOption, end: StatusOption, *,
-                 in_sql: bool | None = None) -> TimeBetween:
-    """For each selected order that entered `start` and later `end` within the days: the first time
-    it entered `end` (at or after it entered `start`) minus the first time it entered `start`.
-    PostgreSQL computes the percentiles (percentile_cont); elsewhere Python does, the same way
-    (`in_sql` forces one or the other). One query."""
-    since, until = filters.bounds()
-    firsts = filters.events().filter(start.entered()).values("order_id").annotate(first_at=Min("created_at"))
-    arrivals = (
-        OrderEvent.objects.filter(end.entered(), created_at__gte=since, created_at__lt=until)
-        .order_by()
-        .values("order_id", "created_at")
-    )
-    firsts_sql, firsts_params = firsts.query.sql_with_params()
-    arrivals_sql, arrivals_params = arrivals.query.sql_with_params()
-    # `a` holds one row per order: grouped by the order alone, the join's rows arrive in the order the
-    # aggregate wants them.
-    pairs = (
-        f"SELECT a.order_id, MIN(a.first_at) AS first_at, MIN(b.created_at) AS reached_at"
-        f" FROM ({firsts_sql}) a JOIN ({arrivals_sql}) b"
-        f" ON b.order_id = a.order_id AND b.created_at >= a.first_at"
-        f" GROUP BY a.order_id"
-    )
-    params = (*firsts_params, *arrivals_params)
-    with connection.cursor() as cursor:
-        if in_sql if in_sql is not None else connection.vendor == "postgresql":
-            with _streamed(cursor):
-                cursor.execute(
-                    "SELECT COUNT(*),"
-                    " percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds),"
-                    " percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds)"
-                    f" FROM (SELECT EXTRACT(EPOCH FROM (reached_at - first_at))::float8 AS seconds FROM ({pairs}) p) s",
-                    params,
-                )
-                orders, median, p90 = cursor.fetchone()
-            return TimeBetween(start=start, end=end, orders=orders, median=median, p90=p90)
-        cursor.execute(f"SELECT first_at, reached_at FROM ({pairs}) p", params)
-        seconds = sorted((_as_datetime(reached) - _as_datetime(first)).total_seconds() for first, reached in cursor)
-    return TimeBetween(
-        start=start, end=end, orders=len(seconds),
-        median=percentile_cont(seconds, 0.5), p90=percentile_cont(seconds, 0.9),
-    )
-
-
-# How PostgreSQL runs the time-between statement (for it alone, then put back). Its two sides come
-# sorted by order from the indexes on (status, order, time) (orders.OrderEvent's Meta), so a merge join
-# and aggregates that read sorted rows need no hash table: over a year at a million orders the hash
-# plans the planner prefers spill to disk and take about three times as long. One process does it
-# (gathering half a million sorted rows from parallel workers costs more than it saves), with the
-# memory to sort the durations for the percentiles without a temporary file.
-STREAMED_PLAN = {
-    "enable_hashagg": "off", "enable_hashjoin": "off", "max_parallel_workers_per_gather": "0", "work_mem": "32MB",
-}
-
-
-@contextmanager
-def _streamed(cursor):
-    """STREAMED_PLAN for the statements run within: local to a transaction of their own, or, inside
-    a caller's transaction, put back to the session's values right after (one statement each way)."""
-    names = list(STREAMED_PLAN)
-    inside = connection.in_atomic_block
-    with transaction.atomic(savepoint=False):
-        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                       [item for pair in STREAMED_PLAN.items() for item in pair])
-        yield
-        if inside:
-            cursor.execute("SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)", [names])
-
-
-def _as_datetime(value) -> datetime:
-    return value if isinstance(value, datetime) else parse_datetime(value)
-
-
-def percentile_cont(ordered: list[float], fraction: float) -> float | None:
-    """PostgreSQL's percentile_cont over sorted values: linear interpolation between neighbours."""
-    if not ordered:
-        return None
-    position = fraction * (len(ordered) - 1)
-    below, above = math.floor(position), math.ceil(position)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 @dataclass(frozen=True)

@@ -269,9 +269,10 @@ def run(small: int, full: int, repeats: int, url: str) -> list[Figure]:
         label = f"{size:,}"
         figures.append(Figure(f"scale {label}: orders generated in SQL", round(generated, 1), "s", bar="report",
                               notes=[f"{Order.objects.count():,} orders"]))
-        figures.append(Figure(f"scale {label}: report's daily counts rolled up (rebuild_status_rollup)", round(rolled, 1),
-                              "s", bar="report", notes=[f"{days} closed days kept; the report reads them from the "
-                                                        "rollup and today live"]))
+        figures.append(Figure(f"scale {label}: report's daily counts and kept times rolled up (rebuild_status_rollup)",
+                              round(rolled, 1), "s", bar="report",
+                              notes=[f"{days} closed days kept, counts and the default pair's times; the report "
+                                     "reads them from the rollup and today live"]))
         figures += measure(label, order, shop.pk, carrier.pk, repeats, api_key)
     seconds, each = rebuild_indexes()
     figures.append(Figure(f"scale {full:,}: list, search and report indexes built concurrently", round(seconds, 1), "s",

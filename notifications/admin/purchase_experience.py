@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,7 +16,7 @@ from .. import services
 from ..defaults import MILESTONE_CHANNELS
 from ..forms import CUSTOMER_MILESTONES, PurchaseExperienceForm
 from ..forms.purchase_experience import fallback_name, platform_email_name, switch_name
-from ..models import Channel, Milestone, MilestoneSetting, PurchaseExperienceChange
+from ..models import Channel, Milestone, MilestoneSetting, PurchaseExperienceChange, WhatsAppTemplate
 
 
 @admin.register(MilestoneSetting)
@@ -51,6 +53,15 @@ class PurchaseExperienceAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, _("Nothing changed."), messages.INFO)
             return redirect(request.path)
+        missing = _without_whatsapp_template(form.settings)
+        if missing:
+            self.message_user(request, format_html(
+                "{} <a href=\"{}\">{}</a>",
+                format_lazy(_("These milestones send WhatsApp but have no WhatsApp template, so their WhatsApp "
+                              "messages are skipped (and the fallback channel, if any, is used): {milestones}."),
+                            milestones=", ".join(missing)),
+                reverse("admin:notifications_whatsapptemplate_add"), _("Add a WhatsApp template"),
+            ), messages.WARNING)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -66,6 +77,16 @@ class PurchaseExperienceAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/notifications/purchase_experience.html", context)
+
+
+def _without_whatsapp_template(settings: list[MilestoneSetting]) -> list[str]:
+    """The milestones that send WhatsApp (switched on, or as the fallback channel) with no template in
+    any language: their WhatsApp messages are skipped (notifications/whatsapp.py)."""
+    sending = [s.milestone for s in settings if s.whatsapp or s.fallback_channel == Channel.WHATSAPP]
+    if not sending:
+        return []
+    templated = set(WhatsAppTemplate.objects.filter(milestone__in=sending).values_list("milestone", flat=True))
+    return [str(Milestone(milestone).label) for milestone in sending if milestone not in templated]
 
 
 def _setting_rows(form: PurchaseExperienceForm) -> list[dict]:

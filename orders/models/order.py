@@ -161,6 +161,8 @@ class Order(ChoiceLabels, models.Model):
                 fields=["storefront", "external_checkout_id"], condition=~Q(external_checkout_id=""),
                 name="order_checkout_id_idx",
             ),
+            # The customer's other orders an opt-out of WhatsApp reaches (orders/services/consent.py).
+            models.Index(fields=["customer_phone"], condition=Q(whatsapp_opt_in=True), name="order_whatsapp_phone_idx"),
             *LIST_INDEXES,
             *SEARCH_INDEXES,
         ]

@@ -73,7 +73,10 @@ def test_a_long_report_reads_every_closed_day_from_the_rollup_and_only_today_liv
     # The days before the first order event were never rolled up: read live too, but only them.
     first = RolledUpDay.objects.order_by("day").first().day
     sql = timeline[0]
-    assert f"< '{first} 00:00" in sql and f">= '{timezone.localdate()} 00:00" in sql
+    def midnight(day):  # the store's midnight as the database is sent it
+        return str(connection.ops.adapt_datetimefield_value(Filters(start=day, end=day).bounds()[0]))[:16]
+
+    assert f"< '{midnight(first)}" in sql and f">= '{midnight(timezone.localdate())}" in sql
     assert not any(str(first + timedelta(days=n)) in sql for n in range(1, 30))
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from analytics.models import DurationPair
 from billing.models import CreditAccount, ServiceTier
 from carriers.models import Carrier
 from connectors.models import MethodRule
@@ -19,7 +20,7 @@ from tests.config.test_dependency_direction import ROOT, imported_names, our_app
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE_MODELS = (Carrier, ServiceTier, CustomStatus, MilestoneSetting, MessageTemplate, Group)
+REFERENCE_MODELS = (Carrier, ServiceTier, CustomStatus, MilestoneSetting, MessageTemplate, Group, DurationPair)
 
 
 def counts() -> dict[str, int]:
@@ -56,8 +57,8 @@ def test_an_empty_database_gets_everything_and_a_second_run_creates_nothing():
 
     assert counts() == seeded
     assert seeded == {"Carrier": 7, "ServiceTier": 3, "CustomStatus": 8, "MilestoneSetting": 11,
-                      "MessageTemplate": 90, "Group": 3}
-    assert created["groups"] == 3 and created["carriers"] == 7 and created["notifications"] == 11 + 90
+                      "MessageTemplate": 90, "Group": 3, "DurationPair": 1}
+    assert created["groups"] == 3 and created["analytics"] == 1 and created["carriers"] == 7 and created["notifications"] == 11 + 90
     assert set(seed_reference_data().values()) == {0}
     assert "0 created" in run()
 
@@ -145,7 +146,7 @@ def test_setup_project_seeds_the_reference_data(settings):
     call_command("setup_project", stdout=out)
 
     assert Carrier.objects.count() == 7 and Group.objects.count() == 3
-    assert "Reference data: 122 created" in out.getvalue()
+    assert "Reference data: 123 created" in out.getvalue()
 
 
 def data_migrations() -> list[Path]:

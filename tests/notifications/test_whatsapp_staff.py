@@ -183,3 +183,22 @@ def test_a_whatsapp_message_template_is_refused_there_and_a_staff_milestone_here
     with pytest.raises(ValidationError) as refused:
         WhatsAppTemplate(milestone="new_order", language="es", name="x", language_code="es").full_clean()
     assert "never sent on WhatsApp" in str(refused.value)
+
+
+def test_the_purchase_experience_page_warns_of_a_milestone_sending_whatsapp_without_a_template(client):
+    from notifications.models import MilestoneSetting
+    from notifications.services import set_whatsapp_template
+
+    client.force_login(SuperuserFactory())
+    MilestoneSetting.objects.filter(milestone="shipped").update(whatsapp=True)
+    MilestoneSetting.objects.filter(milestone="preparing").update(fallback_channel="whatsapp")
+
+    page = client.get("/admin/notifications/milestonesetting/").content.decode()
+    assert "have no WhatsApp template, so their WhatsApp messages are skipped" in page
+    assert "Preparing, Shipped." in page or "Shipped, Preparing." in page
+    assert reverse("admin:notifications_whatsapptemplate_add") in page
+
+    for milestone in ("shipped", "preparing"):
+        set_whatsapp_template(milestone=milestone, language="pt-br", name=f"{milestone}_v1", language_code="pt_BR",
+                              parameters=["order_number"], text="Pedido {{1}}")
+    assert "have no WhatsApp template" not in client.get("/admin/notifications/milestonesetting/").content.decode()

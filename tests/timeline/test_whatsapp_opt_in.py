@@ -119,3 +119,32 @@ def test_over_https_a_post_from_no_origin_or_another_site_changes_nothing(whatsa
     assert not order.whatsapp_opt_in
     # The page's own origin, as the browser sends it under "same-origin", is accepted.
     assert client.post(url, data, secure=True, HTTP_ORIGIN="https://testserver").status_code == 303
+
+
+def test_an_opt_out_reaches_the_customers_other_open_orders_not_their_opt_in(whatsapp_on, settings):
+    from orders.services import set_whatsapp_opt_in
+
+    settings.LANGUAGE_CODE = "es"  # the store's language: the notes' one
+    client = Client(enforce_csrf_checks=True)
+    first, second, closed, stranger = (order_at(status) for status in (
+        Status.ACCEPTED, Status.SHIPPED, Status.FINALIZED, Status.ACCEPTED))
+    stranger.customer_phone = "+5491144443210"
+    stranger.save(update_fields=["customer_phone"])
+    for order in (first, second, closed, stranger):
+        set_whatsapp_opt_in(order, opt_in=True, source="storefront")
+    page(client, first)
+
+    answer(client, first, "off")
+
+    for order in (first, second, closed, stranger):
+        order.refresh_from_db()
+    assert (first.whatsapp_opt_in, second.whatsapp_opt_in) == (False, False)
+    assert (second.whatsapp_opt_in_source, closed.whatsapp_opt_in, stranger.whatsapp_opt_in) == ("timeline", True, True)
+    note = second.events.filter(kind="note").order_by("-created_at", "-pk").first()
+    assert note.note.startswith(f"El cliente dejó de recibir novedades por WhatsApp en el pedido {first.number} (")
+    assert note.data == {"whatsapp_opt_in": False, "source": "timeline", "given_on": first.number}
+
+    answer(client, first, "on")  # opting in again is this order's alone
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.whatsapp_opt_in, second.whatsapp_opt_in) == (True, False)

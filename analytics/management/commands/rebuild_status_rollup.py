@@ -1,4 +1,5 @@
-"""Recompute the status report's daily counts of closed days (analytics/rollup.py)."""
+"""Recompute the status report's daily counts and kept times between two statuses of closed days
+(analytics/rollup.py)."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,8 @@ from analytics import rollup
 
 
 class Command(BaseCommand):
-    help = "Recompute the status report's kept daily counts for a range of closed days (default: all of them)."
+    help = ("Recompute the status report's kept daily counts and kept times between two statuses for a range of "
+            "closed days (default: all of them).")
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", type=date.fromisoformat, help="first day, YYYY-MM-DD")
