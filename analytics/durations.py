@@ -13,6 +13,7 @@ timeline and a task keeps its history; the daily schedule adds each day that end
 kept times for the days they cover and the timeline for the others (today), in one statement: the
 figures are the same either way, to the microsecond.
 """
+import logging
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from django.utils.dateparse import parse_datetime
 from orders.models import OrderEvent
 
 from .selection import CORE, Filters, StatusOption
+
+logger = logging.getLogger(__name__)
 
 CUSTOM = "custom:"
 # A pair nobody asked about for this long stops being kept (its rows are dropped by the daily run).
@@ -186,9 +189,14 @@ def _asked(key: str) -> date | None:
 
 
 def _queue_roll_up(key: str) -> None:
+    """Queue the task that keeps the pair's history. The report has its figures already: a queue out of
+    reach (Redis down) is logged, and the nightly run keeps the pair instead."""
     from django_q.tasks import async_task
 
-    async_task("analytics.tasks.roll_up_pair", key, task_name=f"analytics-pair-{key}"[:100])
+    try:
+        async_task("analytics.tasks.roll_up_pair", key, task_name=f"analytics-pair-{key}"[:100])
+    except Exception:
+        logger.warning("Could not queue keeping the times of %s; the nightly run keeps them.", key, exc_info=True)
 
 
 def roll_up_pair(key: str, until: date, *, start: date | None = None, first_day: date | None = None) -> int:

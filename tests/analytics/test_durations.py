@@ -152,3 +152,28 @@ def test_a_long_history_is_kept_a_part_at_a_time(history, monkeypatch):
     assert kept == (timezone.localdate() - date(2025, 1, 10)).days
     assert StatusDuration.objects.get(order=old).seconds == 2 * 86400
     assert between(Filters(start=date(2025, 1, 1), end=timezone.localdate()))[0] == 8
+
+
+def test_a_task_queue_out_of_reach_leaves_the_report_whole_and_the_nightly_run_keeps_the_pair(
+    history, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from django_q.conf import Conf
+
+    from tests.utils import closed_port
+
+    # The queue on Redis, and Redis down.
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "BROKER_CLASS", None)
+    monkeypatch.setattr(Conf, "REDIS", f"redis://127.0.0.1:{closed_port()}/0")
+    filters = Filters(**RANGES[0])
+    direct = between(filters, "pending", "shipped")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert between(filters, "preparing", "shipped")[0] > 0
+
+    assert "the nightly run keeps them" in caplog.text
+    assert DurationPair.objects.get(pair="preparing>shipped").through is None
+    rollup.roll_up_closed_days()
+    assert DurationPair.objects.get(pair="preparing>shipped").through == timezone.localdate() - timedelta(days=1)
+    assert between(filters, "pending", "shipped") == direct
