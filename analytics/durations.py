@@ -1,27 +1,28 @@
 """The time between two statuses: median and 90th percentile of how long orders took from one
 status of the report to another.
 
-An order's time for a pair of statuses (start, end) runs from the first time it entered `start` to
-the first time it entered `end` at or after that. It is known once the order reaches `end`, and
-belongs to that day. A report over some days measures the orders that first entered `start` on or
-after its first day and reached `end` by its last.
+For a report over some days, an order's time for a pair of statuses (start, end) runs from the
+first time it entered `start` within the days to the first time it entered `end` at or after that,
+still within the days; the orders measured are those that did both.
 
-Those times are kept for the days that ended (StatusDuration, one row per order and pair) for each
-pair the report was asked about (DurationPair): a pair asked for the first time is read from the
-timeline and a task keeps its history; the daily schedule adds each day that ends
-(analytics/rollup.py) and `manage.py rebuild_status_rollup` recomputes a range. The report reads the
-kept times for the days they cover and the timeline for the others (today), in one statement: the
-figures are the same either way, to the microsecond.
+Those times are kept for the days that ended (StatusDuration) for each pair the report was asked
+about (DurationPair): a row per time the order entered `start`, with the time it entered `start`
+before that and the first time it entered `end` after it. A report starting at `since` takes, per
+order, the row whose entry is at or after `since` while the one before it is not: the order's first
+entry within the days, so its figure does not depend on when the time was kept. A pair asked for
+the first time is read from the timeline and a task keeps its history; the daily schedule adds
+each day that ends (analytics/rollup.py) and `manage.py rebuild_status_rollup` recomputes a range.
+The report reads the kept times for the days they cover and the timeline for the others (today), in
+one statement: the figures are the same either way, to the microsecond.
 """
 import logging
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min
+from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 CUSTOM = "custom:"
 # A pair nobody asked about for this long stops being kept (its rows are dropped by the daily run).
 KEEP_UNASKED_DAYS = 90
+# How many pairs are kept at most (each costs about a row per order): further ones are read live.
+MAX_KEPT_PAIRS = 20
 
 
 @dataclass(frozen=True)
@@ -67,26 +70,23 @@ def pair_options(key: str) -> tuple[StatusOption, StatusOption]:
 
 
 def _reached_sql(start: StatusOption, end: StatusOption, *, reached_from: datetime, reached_until: datetime,
-                 since: datetime | None = None, payment_methods=(), storefront_id=None) -> tuple[str, tuple]:
-    """SQL for one row per order (order_id, first_at, reached_at) that reached `end` (its first time
-    at or after its first time in `start`) from `reached_from` to before `reached_until`; with
-    `since`, only the orders that first entered `start` at or after it. Driven by the rows that
-    entered `end` in the window, so a day costs a day's orders."""
+                 since: datetime, payment_methods=(), storefront_id=None) -> tuple[str, tuple]:
+    """SQL for one row per order (order_id, first_at, reached_at): its first entry into `start` at or
+    after `since`, and its first entry into `end` at or after that, when that is from `reached_from`
+    to before `reached_until`. Driven by the rows that entered `end` in that window, so a day costs a
+    day's orders."""
     reaching = OrderEvent.objects.filter(
         end.entered(), created_at__gte=reached_from, created_at__lt=reached_until,
     ).order_by().values("order_id")
-    firsts = (
-        OrderEvent.objects.filter(start.entered(), order_id__in=reaching)
-        .order_by().values("order_id").annotate(first_at=Min("created_at"))
+    firsts = OrderEvent.objects.filter(
+        start.entered(), order_id__in=reaching, created_at__gte=since, created_at__lt=reached_until,
     )
-    arrivals = OrderEvent.objects.filter(end.entered(), created_at__lt=reached_until)
-    if since is not None:
-        firsts = firsts.filter(first_at__gte=since)
-        arrivals = arrivals.filter(created_at__gte=since)
     if payment_methods:
         firsts = firsts.filter(order__payment_method__in=payment_methods)
     if storefront_id:
         firsts = firsts.filter(order__storefront_id=storefront_id)
+    firsts = firsts.order_by().values("order_id").annotate(first_at=Min("created_at"))
+    arrivals = OrderEvent.objects.filter(end.entered(), created_at__gte=since, created_at__lt=reached_until)
     firsts_sql, firsts_params = firsts.query.sql_with_params()
     arrivals_sql, arrivals_params = arrivals.order_by().values("order_id", "created_at").query.sql_with_params()
     # `a` holds one row per order: grouped by the order alone, the join's rows arrive in the order the
@@ -100,15 +100,41 @@ def _reached_sql(start: StatusOption, end: StatusOption, *, reached_from: dateti
     return sql, (*firsts_params, *arrivals_params, connection.ops.adapt_datetimefield_value(reached_from))
 
 
+def _entries_to_keep(start: StatusOption, end: StatusOption, *, reached_from: datetime, reached_until: datetime):
+    """A row per time an order entered `start` whose first entry into `end` at or after it is from
+    `reached_from` to before `reached_until`: (order_id, created_at: the entry, previous_start_at: the
+    order's entry into `start` before it, reached_at, method, shop: the order's payment method and
+    storefront)."""
+    reaching = OrderEvent.objects.filter(
+        end.entered(), created_at__gte=reached_from, created_at__lt=reached_until,
+    ).order_by().values("order_id")
+    previous = OrderEvent.objects.filter(
+        start.entered(), order_id=OuterRef("order_id"), created_at__lt=OuterRef("created_at"),
+    ).order_by("-created_at").values("created_at")[:1]
+    reached = OrderEvent.objects.filter(
+        end.entered(), order_id=OuterRef("order_id"), created_at__gte=OuterRef("created_at"),
+    ).order_by("created_at").values("created_at")[:1]
+    return (
+        OrderEvent.objects.filter(start.entered(), order_id__in=reaching).order_by()
+        .values("order_id", "created_at", method=F("order__payment_method"), shop=F("order__storefront_id"))
+        .distinct()
+        .annotate(previous_start_at=Subquery(previous), reached_at=Subquery(reached))
+        .filter(reached_at__gte=reached_from, reached_at__lt=reached_until)
+    )
+
+
 def _kept_and_live(filters: Filters, key: str, through: date | None):
     """(the kept rows' queryset or None, the live days as a Filters or None) for the report's days."""
     from .models import StatusDuration
 
+    since, until = filters.bounds()
     kept_end = min(filters.end, through) if through else None
     kept = None
     if kept_end and kept_end >= filters.start:
+        kept_until = replace(filters, end=kept_end).bounds()[1]
         kept = StatusDuration.objects.filter(
-            pair=key, reached_on__gte=filters.start, reached_on__lte=kept_end, started_on__gte=filters.start,
+            Q(previous_start_at__isnull=True) | Q(previous_start_at__lt=since),
+            pair=key, reached_at__gte=since, reached_at__lt=kept_until, started_at__gte=since,
         )
         if filters.payment_methods:
             kept = kept.filter(payment_method__in=filters.payment_methods)
@@ -122,8 +148,8 @@ def _kept_and_live(filters: Filters, key: str, through: date | None):
 
 def time_between(filters: Filters, start: StatusOption, end: StatusOption, *,
                  in_sql: bool | None = None) -> TimeBetween:
-    """The orders that first entered `start` within the days and reached `end` by their last day:
-    how many, and the median and 90th percentile of the time between. PostgreSQL computes the
+    """The orders that entered `start` within the days and then `end` by their last day: how many,
+    and the median and 90th percentile of the time between. PostgreSQL computes the
     percentiles (percentile_cont); elsewhere Python does, the same way (`in_sql` forces one or the
     other). Two queries: the pair's kept days, then the figures."""
     key = pair_key(start, end)
@@ -169,12 +195,15 @@ def time_between(filters: Filters, start: StatusOption, end: StatusOption, *,
 def _asked(key: str) -> date | None:
     """Note that the report was asked about the pair; the last day its times are kept through.
     A pair asked for the first time is registered and its history kept by a task once the
-    request's transaction ends (the daily run does it too, should the task not run)."""
+    request's transaction ends (the daily run does it too, should the task not run); beyond
+    MAX_KEPT_PAIRS pairs, a new one is read from the timeline and not kept."""
     from .models import DurationPair
 
     today = timezone.localdate()
     pair = DurationPair.objects.filter(pair=key).values_list("through", "asked_on").first()
     if pair is None:
+        if DurationPair.objects.count() >= MAX_KEPT_PAIRS:
+            return None
         try:
             with transaction.atomic():
                 DurationPair.objects.create(pair=key, asked_on=today)
@@ -184,7 +213,10 @@ def _asked(key: str) -> date | None:
         return None
     through, asked_on = pair
     if asked_on < today:
-        DurationPair.objects.filter(pair=key, asked_on__lt=today).update(asked_on=today)
+        with transaction.atomic():
+            # Never waits behind the nightly run keeping this pair's day: the date is noted next time.
+            if DurationPair.objects.select_for_update(skip_locked=True).filter(pair=key, asked_on__lt=today).exists():
+                DurationPair.objects.filter(pair=key).update(asked_on=today)
     return through
 
 
@@ -216,7 +248,7 @@ def roll_up_pair(key: str, until: date, *, start: date | None = None, first_day:
     kept = 0
     while begin <= until:
         last = min(until, begin + timedelta(days=CHUNK_DAYS - 1))
-        if not _roll_up_days(key, begin, last):
+        if not _roll_up_days(key, begin, last, first_day=first_day):
             break
         kept += (last - begin).days + 1
         begin = last + timedelta(days=1)
@@ -226,66 +258,64 @@ def roll_up_pair(key: str, until: date, *, start: date | None = None, first_day:
 CHUNK_DAYS = 62
 
 
-def _roll_up_days(key: str, begin: date, last: date) -> bool:
-    """Recompute the pair's times reached from `begin` to `last`, in one transaction (False: the pair
-    is no longer kept)."""
+def _roll_up_days(key: str, begin: date, last: date, *, first_day: date | None) -> bool:
+    """Recompute the pair's times reached from `begin` to `last`, in one transaction. False, and
+    nothing done, when the pair is no longer kept or these days would leave a gap before them (the
+    pair was dropped and asked for again meanwhile): its kept days always run from the first."""
     from .models import DurationPair, StatusDuration
 
     with transaction.atomic():
         pair = DurationPair.objects.select_for_update().filter(pair=key).first()
         if pair is None:
             return False
-        StatusDuration.objects.filter(pair=key, reached_on__gte=begin, reached_on__lte=last).delete()
+        follows = pair.through + timedelta(days=1) if pair.through else first_day
+        if follows is None or begin > follows:
+            return False
         reached_from, reached_until = Filters(start=begin, end=last).bounds()
-        sql, params = _reached_sql(*pair_options(key), reached_from=reached_from, reached_until=reached_until)
-        _insert(key, sql, params)
+        StatusDuration.objects.filter(pair=key, reached_at__gte=reached_from, reached_at__lt=reached_until).delete()
+        _insert(key, _entries_to_keep(*pair_options(key), reached_from=reached_from, reached_until=reached_until))
         pair.through = max(pair.through or last, last)
         pair.save(update_fields=["through"])
     return True
 
 
-def forget_pair(key: str) -> None:
-    """Stop keeping a pair: its rows go (asked again, it is read live and kept again)."""
+def forget_pair(key: str, *, asked_before: date) -> bool:
+    """Stop keeping a pair nobody asked about since `asked_before`: its rows go (asked again, it is
+    read live and kept again). False if it was asked about meanwhile."""
     from .models import DurationPair, StatusDuration
 
     with transaction.atomic():
+        if not DurationPair.objects.select_for_update().filter(pair=key, asked_on__lt=asked_before).exists():
+            return False
         StatusDuration.objects.filter(pair=key).delete()
         DurationPair.objects.filter(pair=key).delete()
+    return True
 
 
-def _insert(key: str, sql: str, params: tuple) -> None:
-    """The orders' rows of `sql` as kept times, with their order's payment method and storefront."""
-    from orders.models import Order
-
+def _insert(key: str, entries) -> None:
+    """The entries (`_entries_to_keep`) as kept times."""
     from .models import StatusDuration
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        sql, params = entries.query.sql_with_params()
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {StatusDuration._meta.db_table}"
-                " (pair, order_id, started_on, reached_on, payment_method, storefront_id, seconds)"
-                " SELECT %s, p.order_id, (p.first_at AT TIME ZONE %s)::date, (p.reached_at AT TIME ZONE %s)::date,"
-                " o.payment_method, o.storefront_id, EXTRACT(EPOCH FROM (p.reached_at - p.first_at))::float8"
-                f" FROM ({sql}) p JOIN {Order._meta.db_table} o ON o.id = p.order_id",
-                (key, settings.TIME_ZONE, settings.TIME_ZONE, *params),
+                f"INSERT INTO {StatusDuration._meta.db_table} (pair, order_id, started_at, previous_start_at,"
+                " reached_at, payment_method, storefront_id, seconds)"
+                " SELECT %s, e.order_id, e.created_at, e.previous_start_at, e.reached_at, e.method, e.shop,"
+                " EXTRACT(EPOCH FROM (e.reached_at - e.created_at))::float8"
+                f" FROM ({sql}) e",
+                (key, *params),
             )
-            return
-        cursor.execute(f"SELECT order_id, first_at, reached_at FROM ({sql}) p", params)
-        rows = cursor.fetchall()
-    orders = {
-        pk: (method, shop)
-        for pk, method, shop in Order.objects.filter(pk__in=[row[0] for row in rows])
-        .values_list("pk", "payment_method", "storefront_id")
-    }
-    zone = timezone.get_default_timezone()
+        return
     StatusDuration.objects.bulk_create([
         StatusDuration(
-            pair=key, order_id=order_id, payment_method=orders[order_id][0], storefront_id=orders[order_id][1],
-            started_on=timezone.localtime(_as_datetime(first), zone).date(),
-            reached_on=timezone.localtime(_as_datetime(reached), zone).date(),
-            seconds=(_as_datetime(reached) - _as_datetime(first)).total_seconds(),
+            pair=key, order_id=row["order_id"], started_at=row["created_at"],
+            previous_start_at=row["previous_start_at"] and _as_datetime(row["previous_start_at"]),
+            reached_at=_as_datetime(row["reached_at"]), payment_method=row["method"], storefront_id=row["shop"],
+            seconds=(_as_datetime(row["reached_at"]) - row["created_at"]).total_seconds(),
         )
-        for order_id, first, reached in rows
+        for row in entries
     ], batch_size=2000)
 
 

@@ -65,19 +65,23 @@ class DurationPair(models.Model):
 
 
 class StatusDuration(models.Model):
-    """How long an order took from the first status of a pair to the second (analytics/durations.py),
-    kept once it reached the second on a closed day, with what the report filters it by."""
+    """How long an order took from one entry into the first status of a pair to its first entry into
+    the second after it (analytics/durations.py), kept once that happened on a closed day, with what
+    the report filters it by. An order that entered the first status again has a row per entry."""
 
     pair = models.CharField(_("statuses"), max_length=60)
     order = models.ForeignKey(
         "orders.Order", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("order"),
     )
-    started_on = models.DateField(_("first status on"))
-    reached_on = models.DateField(_("second status on"))
+    started_at = models.DateTimeField(_("entered the first status"))
+    previous_start_at = models.DateTimeField(_("entered the first status before"), null=True, blank=True)
+    reached_at = models.DateTimeField(_("entered the second status"))
     payment_method = models.CharField(_("payment method"), max_length=20)
+    # The order's storefront. Not a constraint: a storefront with orders cannot be deleted, and the rows
+    # go with their order; deleting an unused storefront need not scan this table.
     storefront = models.ForeignKey(
-        "storefronts.Storefront", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        db_index=False, verbose_name=_("storefront"),
+        "storefronts.Storefront", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+", db_index=False, verbose_name=_("storefront"),
     )
     seconds = models.FloatField(_("seconds"))
 
@@ -85,14 +89,15 @@ class StatusDuration(models.Model):
         verbose_name = _("time between two statuses")
         verbose_name_plural = _("times between two statuses")
         constraints = [
-            # One time per order and pair; also the index an order's deletion reads.
-            models.UniqueConstraint(fields=["order", "pair"], name="analytics_duration_order_pair_uniq"),
+            # One time per entry; also the index an order's deletion reads.
+            models.UniqueConstraint(fields=["order", "pair", "started_at"], name="analytics_duration_entry_uniq"),
         ]
         indexes = [
             # The report reads a pair's days with everything it filters and sorts in the index
             # (an index-only scan on PostgreSQL; the included columns are left out elsewhere).
             models.Index(
-                fields=["pair", "reached_on"], include=["started_on", "payment_method", "storefront", "seconds"],
+                fields=["pair", "reached_at"],
+                include=["started_at", "previous_start_at", "payment_method", "storefront", "seconds"],
                 name="analytics_duration_pair_idx",
             ),
         ]

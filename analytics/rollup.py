@@ -82,7 +82,7 @@ def roll_up_closed_days() -> int:
     days = _rebuild_counts(start, last_closed_day()) if start and start <= last_closed_day() else 0
     forgotten = timezone.localdate() - timedelta(days=durations.KEEP_UNASKED_DAYS)
     for key in DurationPair.objects.filter(asked_on__lt=forgotten).values_list("pair", flat=True):
-        durations.forget_pair(key)
+        durations.forget_pair(key, asked_before=forgotten)
     for key in DurationPair.objects.values_list("pair", flat=True):
         durations.roll_up_pair(key, last_closed_day(), first_day=first_event_day())
     return days

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('analytics', '0003_daily_status_rollup'),
-        ('orders', '0013_whatsapp_opt_in'),
+        ('orders', '0014_whatsapp_phone_index'),
         ('storefronts', '0002_storefrontapikey'),
     ]
 
@@ -30,18 +30,19 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('pair', models.CharField(max_length=60, verbose_name='statuses')),
-                ('started_on', models.DateField(verbose_name='first status on')),
-                ('reached_on', models.DateField(verbose_name='second status on')),
+                ('started_at', models.DateTimeField(verbose_name='entered the first status')),
+                ('previous_start_at', models.DateTimeField(blank=True, null=True, verbose_name='entered the first status before')),
+                ('reached_at', models.DateTimeField(verbose_name='entered the second status')),
                 ('payment_method', models.CharField(max_length=20, verbose_name='payment method')),
                 ('seconds', models.FloatField(verbose_name='seconds')),
                 ('order', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.order', verbose_name='order')),
-                ('storefront', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='storefronts.storefront', verbose_name='storefront')),
+                ('storefront', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='storefronts.storefront', verbose_name='storefront')),
             ],
             options={
                 'verbose_name': 'time between two statuses',
                 'verbose_name_plural': 'times between two statuses',
-                'indexes': [models.Index(fields=['pair', 'reached_on'], include=('started_on', 'payment_method', 'storefront', 'seconds'), name='analytics_duration_pair_idx')],
-                'constraints': [models.UniqueConstraint(fields=('order', 'pair'), name='analytics_duration_order_pair_uniq')],
+                'indexes': [models.Index(fields=['pair', 'reached_at'], include=('started_at', 'previous_start_at', 'payment_method', 'storefront', 'seconds'), name='analytics_duration_pair_idx')],
+                'constraints': [models.UniqueConstraint(fields=('order', 'pair', 'started_at'), name='analytics_duration_entry_uniq')],
             },
         ),
     ]

@@ -26,13 +26,15 @@ def set_whatsapp_opt_in(order: Order, *, opt_in: bool, source: str, by=None) -> 
     source = WhatsAppOptInSource(source)
     others = []
     if not opt_in and order.customer_phone:
-        others = list(
+        candidates = list(
             Order.objects.filter(customer_phone=order.customer_phone, whatsapp_opt_in=True)
             .exclude(pk=order.pk).exclude(status__in=CLOSED).values_list("pk", flat=True)
         )
-        # Every row locked up front in one order of keys, so two opt-outs at once cannot deadlock.
-        list(Order.objects.select_for_update(of=("self",)).filter(pk__in=[order.pk, *others])
-             .order_by("pk").values_list("pk", flat=True))
+        # Every row locked up front in one order of keys, so two opt-outs at once cannot deadlock; the
+        # others read again under the lock (one finalized meanwhile is left alone).
+        locked = Order.objects.select_for_update(of=("self",)).filter(pk__in=[order.pk, *candidates]).order_by("pk")
+        others = [pk for pk, status, answer in locked.values_list("pk", "status", "whatsapp_opt_in")
+                  if pk != order.pk and status not in CLOSED and answer]
     changed = _answer(order, opt_in=opt_in, source=source, by=by)
     for pk in others:
         _answer(Order(pk=pk), opt_in=False, source=source, by=by, given_on=order.number)

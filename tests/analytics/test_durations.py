@@ -113,7 +113,8 @@ def test_custom_statuses_are_kept_by_id(history):
     assert durations.pair_key(option("shipped"), delivered) == key
     kept = StatusDuration.objects.get(pair=key)
     # Order 1: shipped 2 May 12:00, delivered 3 May 15:00 (store time).
-    assert (kept.started_on, kept.reached_on, kept.seconds) == (date(2025, 5, 2), date(2025, 5, 3), 27 * 3600)
+    assert (kept.started_at, kept.previous_start_at, kept.reached_at, kept.seconds) == (
+        local(2, 12), None, local(3, 15), 27 * 3600)
 
 
 def test_a_deleted_order_leaves_the_kept_figures_too(history):
@@ -177,3 +178,45 @@ def test_a_task_queue_out_of_reach_leaves_the_report_whole_and_the_nightly_run_k
     rollup.roll_up_closed_days()
     assert DurationPair.objects.get(pair="preparing>shipped").through == timezone.localdate() - timedelta(days=1)
     assert between(filters, "pending", "shipped") == direct
+
+
+def test_an_order_entering_the_first_status_again_is_measured_from_its_first_entry_within_the_days(history):
+    """Sent back and prepared again: each range measures from the order's first entry into the status
+    within its days, kept or read live."""
+    again = order_with([("pending", local(29, 9, month=4)), ("accepted", local(29, 10, month=4)),
+                        ("preparing", local(30, 10, month=4)), ("preparing", local(2, 10)),
+                        ("preparing", local(2, 12)), ("shipped", local(2, 16))], payment_method="transfer")
+    ranges = [Filters(start=date(2025, 5, 1), end=date(2025, 5, 4)), Filters(start=date(2025, 4, 30), end=date(2025, 5, 4)),
+              Filters(start=date(2025, 5, 2), end=date(2025, 5, 2), payment_methods=("transfer",))]
+    live = [between(filters, "preparing", "shipped") for filters in ranges]
+    # 1-4 May: order 3 (11:00 to 16:00, 5 h) and this one from 2 May 10:00 (6 h); from 30 April this
+    # one counts from 30 April 10:00 (2 days 6 h).
+    assert live[0][:2] == (2, 5.5 * 3600)
+    assert live[1][:2] == (2, (5 * 3600 + 54 * 3600) / 2)
+
+    ask_and_keep(("preparing", "shipped"))
+
+    assert StatusDuration.objects.filter(order=again, pair="preparing>shipped").count() == 3  # a row per entry
+    assert [between(filters, "preparing", "shipped") for filters in ranges] == live
+
+
+def test_a_pair_dropped_and_asked_for_again_is_never_kept_with_a_gap(history):
+    from analytics.models import DurationPair as Pair
+
+    Pair.objects.filter(pair="accepted>shipped").update(through=None)
+    first = rollup.first_event_day()
+
+    # A run that was keeping the pair's later days when it was dropped and asked for again.
+    assert not durations._roll_up_days("accepted>shipped", date(2025, 5, 2), date(2025, 5, 3), first_day=first)
+    assert Pair.objects.get(pair="accepted>shipped").through is None
+    assert not StatusDuration.objects.exists()
+    assert durations._roll_up_days("accepted>shipped", first, date(2025, 5, 3), first_day=first)
+
+
+def test_beyond_the_kept_pairs_a_new_pair_is_read_live_and_not_kept(history, monkeypatch):
+    filters = Filters(**RANGES[0])
+    monkeypatch.setattr(durations, "MAX_KEPT_PAIRS", DurationPair.objects.count())
+
+    figures = between(filters, "pending", "preparing")
+
+    assert figures[0] > 0 and not DurationPair.objects.filter(pair="pending>preparing").exists()
