@@ -5,11 +5,9 @@ store's language, on the row (the request's own body is erased then); the notifi
 sends it, retries it while the email provider is down, and logs it. One per request: a request
 worked on again writes no second report.
 """
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from notifications.app_kinds import AppKind
+from notifications.app_kinds import AppKind, admin_link
 
 CODE = "data_request"
 SOURCE_PREFIX = "platform-event:"
@@ -28,13 +26,8 @@ class DataRequestReport(AppKind):
         return _("platform event %(id)s") % {"id": source.removeprefix(SOURCE_PREFIX)}
 
     def admin_about(self, notification) -> str:
-        label = self.describe_source(notification.source)
-        event_id = notification.source.removeprefix(SOURCE_PREFIX)
-        try:
-            url = reverse("admin:connectors_platformevent_change", args=[event_id])
-        except NoReverseMatch:
-            return format_html("{}", label)
-        return format_html('<a href="{}">{}</a>', url, label)
+        return admin_link("admin:connectors_platformevent_change", notification.source.removeprefix(SOURCE_PREFIX),
+                          self.describe_source(notification.source))
 
 
 DATA_REQUEST_REPORT = DataRequestReport()

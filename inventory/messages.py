@@ -8,12 +8,11 @@ provider is down, and logs it. One per change: the row's `source` names the chan
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from notifications import services as notifications
-from notifications.app_kinds import AppKind
+from notifications.app_kinds import AppKind, admin_link
 
 CODE = "low_stock"
 SOURCE_PREFIX = "low-stock-alert:"
@@ -32,12 +31,8 @@ class LowStockEmail(AppKind):
         return gettext_lazy("low-stock alert %(id)s") % {"id": source.removeprefix(SOURCE_PREFIX)}
 
     def admin_about(self, notification) -> str:
-        label = self.describe_source(notification.source)
-        try:
-            url = reverse("admin:inventory_lowstockalert_change", args=[notification.source.removeprefix(SOURCE_PREFIX)])
-        except NoReverseMatch:
-            return format_html("{}", label)
-        return format_html('<a href="{}">{}</a>', url, label)
+        return admin_link("admin:inventory_lowstockalert_change", notification.source.removeprefix(SOURCE_PREFIX),
+                          self.describe_source(notification.source))
 
 
 LOW_STOCK_EMAIL = LowStockEmail()

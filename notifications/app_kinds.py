@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.html import format_html
 
-from .kinds import MilestoneKind, register_kind, registered_kinds
+from .kinds import MilestoneKind, admin_link, register_kind, registered_kinds
 from .rendering import RenderedMessage
 
-__all__ = ["AppKind", "register_kind", "registered_kinds"]
+__all__ = ["AppKind", "admin_link", "register_kind", "registered_kinds"]
 
 
 class AppKind(MilestoneKind):

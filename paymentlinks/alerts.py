@@ -9,13 +9,12 @@ reason ("mercadopago-payment:7:refunded"). What the email says also stays on the
 shown on the order page and the admin index.
 """
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from notifications import services as notifications
-from notifications.app_kinds import AppKind
+from notifications.app_kinds import AppKind, admin_link
 
 CODE = "payment_staff_alert"
 LINK_PREFIX = "payment-link:"
@@ -57,13 +56,8 @@ class StaffAlert(AppKind):
 
     def admin_about(self, notification) -> str:
         source = notification.source
-        label = self.describe_source(source)
         name = "mercadopagopayment" if source.startswith(PAYMENT_PREFIX) else "paymentlink"
-        try:
-            url = reverse(f"admin:paymentlinks_{name}_change", args=[self._id(source)])
-        except NoReverseMatch:
-            return format_html("{}", label)
-        return format_html('<a href="{}">{}</a>', url, label)
+        return admin_link(f"admin:paymentlinks_{name}_change", self._id(source), self.describe_source(source))
 
     @staticmethod
     def _id(source: str) -> str:

@@ -6,13 +6,12 @@ and logs it. One per disablement: the row's `source` names the endpoint and the 
 disabled, so an endpoint enabled again and disabled later gets a new one, and nothing writes two.
 """
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from notifications import services as notifications
-from notifications.app_kinds import AppKind
+from notifications.app_kinds import AppKind, admin_link
 
 CODE = "webhook_disabled"
 SOURCE_PREFIX = "webhook-endpoint:"
@@ -42,12 +41,8 @@ class EndpointDisabledEmail(AppKind):
         return _("webhook endpoint %(id)s") % {"id": _endpoint_id(source)}
 
     def admin_about(self, notification) -> str:
-        label = self.describe_source(notification.source)
-        try:
-            url = reverse("admin:webhooks_endpoint_change", args=[_endpoint_id(notification.source)])
-        except NoReverseMatch:
-            return format_html("{}", label)
-        return format_html('<a href="{}">{}</a>', url, label)
+        return admin_link("admin:webhooks_endpoint_change", _endpoint_id(notification.source),
+                          self.describe_source(notification.source))
 
 
 ENDPOINT_DISABLED_EMAIL = EndpointDisabledEmail()

@@ -1,6 +1,9 @@
 """The contract every SMS, web push and WhatsApp backend follows (modelled on django.core.mail.backends)."""
 from __future__ import annotations
 
+import sys
+import threading
+import uuid
 from dataclasses import dataclass, field
 
 
@@ -129,6 +132,30 @@ class HttpSessionMixin:
         if self.session is not None:
             self.session.close()
             self.session = None
+
+
+class ConsoleMixin:
+    """Prints each message to a stream (standard output by default): the development backends. A
+    backend says how it prints one message (`printed()`); each gets a made-up provider id."""
+
+    id_prefix = "console-"
+
+    def __init__(self, *args, stream=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream = stream or sys.stdout
+        self._lock = threading.RLock()
+
+    def printed(self, message) -> str:
+        raise NotImplementedError
+
+    def send_messages(self, messages) -> int:
+        with self._lock:
+            for message in messages:
+                message.provider_message_id = f"{self.id_prefix}{uuid.uuid4().hex[:12]}"
+                self.stream.write(self.printed(message))
+                self.stream.write("-" * 79 + "\n")
+            self.stream.flush()
+        return len(messages)
 
 
 class BaseSmsBackend(_BaseBackend):

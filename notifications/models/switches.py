@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, Milestone
+from .templates import KeptByRendering
 
 
-class MilestoneSetting(models.Model):
+class MilestoneSetting(KeptByRendering, models.Model):
     """The purchase experience switches of one milestone: which channels tell the customer."""
 
     milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices, unique=True)
@@ -36,12 +37,6 @@ class MilestoneSetting(models.Model):
     @property
     def enabled_channels(self) -> list[str]:
         return [channel for channel in Channel.values if self.is_enabled(channel)]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from ..rendering import forget_cached
-
-        forget_cached()
 
 
 class PurchaseExperienceChange(models.Model):

@@ -11,6 +11,24 @@ from orders.models import Language
 from .choices import Channel, Milestone
 
 
+class KeptByRendering:
+    """A model whose rows the message rendering keeps per process (rendering.py: texts, templates,
+    switches): saving or deleting one drops the kept copies in this process at once."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from ..rendering import forget_cached
+
+        forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from ..rendering import forget_cached
+
+        forget_cached()
+        return result
+
+
 class MessageText(models.Model):
     """The words of a message: what milestone templates and rule messages share.
 
@@ -52,7 +70,7 @@ class MessageText(models.Model):
         validate_template(self, fields=fields_for(self.milestone))
 
 
-class MessageTemplate(MessageText):
+class MessageTemplate(KeptByRendering, MessageText):
     """The words of one milestone on one channel in one language, editable by the staff."""
 
     milestone = models.CharField(_("milestone"), max_length=30, choices=Milestone.choices)
@@ -80,16 +98,3 @@ class MessageTemplate(MessageText):
         return " · ".join(str(label) for label in (
             Milestone(self.milestone).label, Channel(self.channel).label, Language(self.language).label,
         ))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from ..rendering import forget_cached
-
-        forget_cached()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from ..rendering import forget_cached
-
-        forget_cached()
-        return result

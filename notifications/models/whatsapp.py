@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import Language
 
 from .choices import LOG_MILESTONE_CHOICES, RULE
+from .templates import KeptByRendering
 
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 
 
-class WhatsAppTemplate(models.Model):
+class WhatsAppTemplate(KeptByRendering, models.Model):
     """The Meta-approved template a milestone (or a rule) sends in one of our languages."""
 
     milestone = models.CharField(_("milestone"), max_length=30, choices=LOG_MILESTONE_CHOICES)
@@ -113,16 +114,3 @@ class WhatsAppTemplate(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from ..rendering import forget_cached
-
-        forget_cached()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from ..rendering import forget_cached
-
-        forget_cached()
-        return result

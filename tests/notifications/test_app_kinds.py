@@ -27,3 +27,17 @@ def test_a_kind_may_not_take_a_built_in_code(code):
     Clash.code = code
     with pytest.raises(ValueError):
         register_kind(Clash())
+
+
+@pytest.mark.parametrize("code, source, url, label", [
+    ("data_request", "platform-event:12", "/admin/connectors/platformevent/12/change/", "platform event 12"),
+    ("low_stock", "low-stock-alert:7", "/admin/inventory/lowstockalert/7/change/", "low-stock alert 7"),
+    ("webhook_disabled", "webhook-endpoint:3@20261207T101500.000000", "/admin/webhooks/endpoint/3/change/", "webhook endpoint 3"),
+    ("payment_staff_alert", "payment-link:5", "/admin/paymentlinks/paymentlink/5/change/", "payment link 5"),
+    ("payment_staff_alert", "mercadopago-payment:9:amount_mismatch", "/admin/paymentlinks/mercadopagopayment/9/change/",
+     "Mercado Pago payment 9"),
+])
+def test_the_log_links_a_message_without_an_order_to_what_it_is_about(code, source, url, label):
+    notification = Notification(milestone=code, source=source)
+
+    assert str(kind_of(notification).admin_about(notification)) == f'<a href="{url}">{label}</a>'

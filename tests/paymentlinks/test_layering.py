@@ -25,5 +25,5 @@ def test_paymentlinks_sends_its_email_through_the_public_side_of_notifications()
     }
     public = {"notifications", "notifications.services", "notifications.app_kinds", "notifications.reasons"}
     assert names - public <= {f"{module}.{name}" for module in public for name in
-                              ("AppKind", "register_kind", "Reason", "services")}
+                              ("AppKind", "admin_link", "register_kind", "Reason", "services")}
     assert (ROOT / "paymentlinks" / "messages.py").exists()
